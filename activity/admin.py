@@ -1,0 +1,23 @@
+from django.contrib import admin
+
+from activity.models import AuditRecord
+
+
+@admin.register(AuditRecord)
+class AuditRecordAdmin(admin.ModelAdmin):
+    """Read-only: the trail is append-only, also for superusers."""
+
+    list_display = ["created_at", "actor", "agency", "action", "target_repr", "ip_address"]
+    list_filter = ["action", "agency"]
+    search_fields = ["action", "target_repr", "actor__username"]
+    list_select_related = ["actor", "agency"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

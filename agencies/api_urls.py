@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from agencies import api
+
+router = SimpleRouter()
+router.register("agencies", api.AgencyViewSet, basename="agency")
+router.register("task-forces", api.TaskForceViewSet, basename="task-force")
+
+urlpatterns = [
+    path("me/", api.me, name="api-me"),
+    *router.urls,
+]

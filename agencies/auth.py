@@ -1,0 +1,87 @@
+"""Who may authenticate: people of active agencies, by session or by bearer token."""
+
+import datetime as dt
+
+from django.contrib.auth.backends import ModelBackend
+from django.utils import timezone
+from rest_framework import authentication, exceptions, permissions
+
+from agencies.models import ApiToken, TokenScope
+
+
+def agency_allows_login(user) -> bool:
+    """An active account of an active agency (or one without an agency: a superuser)."""
+    if not user.is_active:
+        return False
+    profile = getattr(user, "profile", None)
+    if profile is None:
+        return user.is_superuser
+    return profile.agency.active
+
+
+class AgencyModelBackend(ModelBackend):
+    """Django's backend, refusing people whose agency is deactivated.
+
+    ``get_user`` asks the same question on every request, so deactivating an agency also
+    ends its people's open sessions.
+    """
+
+    def user_can_authenticate(self, user) -> bool:
+        return agency_allows_login(user)
+
+    def get_user(self, user_id):
+        user = super().get_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+# A token's last use is recorded at most this often, to keep API reads free of writes.
+LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
+
+
+class BearerTokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Bearer <token>`` with a token from ``issue_token`` or the tokens page."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed("Send exactly one token: 'Bearer <token>'.")
+        try:
+            secret = header[1].decode()
+        except UnicodeDecodeError as exc:
+            raise exceptions.AuthenticationFailed("The token contains invalid characters.") from exc
+        return self.authenticate_secret(secret)
+
+    def authenticate_secret(self, secret: str):
+        from agencies.services import token_digest
+
+        token = (
+            ApiToken.objects.usable()
+            .select_related("user__profile__agency")
+            .filter(digest=token_digest(secret))
+            .first()
+        )
+        if token is None or not agency_allows_login(token.user):
+            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
+        now = timezone.now()
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request):
+        return f'{self.keyword} realm="api"'
+
+
+class TokenScopePermission(permissions.BasePermission):
+    """A read-scoped token may only read."""
+
+    message = "This token is read-only; issue a token with the write scope to make changes."
+
+    def has_permission(self, request, view) -> bool:
+        token = request.auth
+        if isinstance(token, ApiToken) and token.scope == TokenScope.READ:
+            return request.method in permissions.SAFE_METHODS
+        return True

@@ -1,0 +1,66 @@
+"""API plumbing shared by every app: pagination and the one error shape.
+
+Every API error is JSON of the form
+``{"code": "<machine code>", "detail": "<human message>", "fields": {"<field>": ["..."]}}``;
+``fields`` appears only for validation errors.
+"""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, JsonResponse
+from rest_framework import exceptions, pagination
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class PageNumberPagination(pagination.PageNumberPagination):
+    """Page-numbered lists; clients choose up to 200 rows a page with ``?page_size=``."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _first_message(data) -> str:
+    if isinstance(data, list) and data:
+        return _first_message(data[0])
+    if isinstance(data, dict) and data:
+        key, value = next(iter(data.items()))
+        message = _first_message(value)
+        return message if key in ("non_field_errors", "detail") else f"{key}: {message}"
+    return str(data)
+
+
+def exception_handler(exc, context):
+    """Render every DRF error in the documented shape.
+
+    A model or service ``ValidationError`` is bad input too: it becomes a 400, never a 500.
+    A missing object says only "Not found.", whatever it was.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = {
+            "code": "invalid",
+            "detail": _first_message(fields),
+            "fields": fields,
+        }
+    else:
+        detail = getattr(exc, "detail", str(exc))
+        codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else "error"
+        response.data = {
+            "code": codes if isinstance(codes, str) else "error",
+            "detail": str(detail),
+        }
+    return response
+
+
+def json_not_found(request, exception=None):
+    """404 for unknown paths under /api/ answers JSON, like the rest of the API."""
+    return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)

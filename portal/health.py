@@ -1,0 +1,57 @@
+"""Liveness of what the portal cannot work without: the database and the channel layer."""
+
+import asyncio
+import logging
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.db import connection
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+CHECK_TIMEOUT_SECONDS = 3
+
+
+def _database_answers() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+async def _channel_layer_answers() -> None:
+    # A round trip through the layer proves more than a ping: it is what live updates use.
+    layer = get_channel_layer()
+    if layer is None:
+        raise RuntimeError("no channel layer configured")
+    channel = await layer.new_channel("healthz.")
+    await layer.send(channel, {"type": "healthz.ping"})
+    message = await layer.receive(channel)
+    if message.get("type") != "healthz.ping":
+        raise RuntimeError("channel layer returned a different message")
+
+
+async def _check(name, awaitable) -> str:
+    try:
+        await asyncio.wait_for(awaitable, timeout=CHECK_TIMEOUT_SECONDS)
+    except Exception:
+        logger.exception("health check failed: %s", name)
+        return "unavailable"
+    return "ok"
+
+
+@never_cache
+@require_GET
+async def healthz(request):
+    """200 when the database and the channel layer answer, 503 otherwise."""
+    checks = {
+        "database": await _check("database", sync_to_async(_database_answers)()),
+        "channel_layer": await _check("channel_layer", _channel_layer_answers()),
+    }
+    healthy = all(state == "ok" for state in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

@@ -1,0 +1,25 @@
+"""Top-level routes: pages, the admin, the REST API and its schema, the health check."""
+
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from portal import api
+from portal.health import healthz
+
+api_v1 = [
+    path("", include("agencies.api_urls")),
+]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/<path:rest>", api.json_not_found),
+    path("", include("frontend.urls")),
+]
+
+admin.site.site_header = "Crossroads administration"
+admin.site.site_title = "Crossroads admin"
