@@ -7,6 +7,7 @@ Every API error is JSON of the form
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, pagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -61,6 +62,15 @@ def exception_handler(exc, context):
     return response
 
 
-def json_not_found(request, exception=None):
+def json_not_found(request, *args, **kwargs):
     """404 for unknown paths under /api/ answers JSON, like the rest of the API."""
     return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
+
+
+def server_error(request, *args, **kwargs):
+    """A 500 says as little as possible, in JSON under /api/ and as a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "server_error", "detail": "Something went wrong on our side."}, status=500
+        )
+    return defaults.server_error(request)

@@ -21,5 +21,7 @@ urlpatterns = [
     path("", include("frontend.urls")),
 ]
 
+handler500 = "portal.api.server_error"
+
 admin.site.site_header = "Crossroads administration"
 admin.site.site_title = "Crossroads admin"
