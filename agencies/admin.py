@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 
 from agencies import services
 from agencies.models import Agency, ApiToken, Profile, TaskForce, TaskForceMembership
@@ -18,6 +19,7 @@ class AgencyAdmin(admin.ModelAdmin):
     list_filter = ["kind", "jurisdiction", "active"]
     search_fields = ["name", "short_name"]
     readonly_fields = ["group", "created_at"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -81,6 +83,10 @@ class TaskForceAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         # Coordinators change through the services (validated and audited), not the form.
+        # The membership inline is read-only; saving it records nothing but keeps the admin's
+        # change message working.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
         task_force = form.instance
         wanted = set(form.cleaned_data.get("coordinators", []))
         current = set(task_force.coordinators.all())

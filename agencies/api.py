@@ -1,6 +1,7 @@
 """REST API of the agencies app: me, agencies, task forces. Read-only for now."""
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view
@@ -100,14 +101,13 @@ class AgencyFilter(django_filters.FilterSet):
         model = Agency
         fields = ["kind", "jurisdiction", "active"]
 
+    @extend_schema_field(OpenApiTypes.INT)
     def filter_task_force(self, queryset, name, task_force):
         members = TaskForceMembership.objects.current().filter(task_force=task_force)
         return queryset.filter(pk__in=members.values("agency"))
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(name__icontains=value) | queryset.filter(
-            short_name__icontains=value
-        )
+        return queryset.filter(name__icontains=value) | queryset.filter(short_name__icontains=value)
 
 
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -124,9 +124,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if self.request is not None and self.request.user.is_authenticated:
-            context["contact_visible_ids"] = selectors.contact_visible_agency_ids(
-                self.request.user
-            )
+            context["contact_visible_ids"] = selectors.contact_visible_agency_ids(self.request.user)
         return context
 
 

@@ -42,8 +42,10 @@ def agency_list() -> QuerySet[Agency]:
 
 
 def current_memberships() -> QuerySet[TaskForceMembership]:
-    return TaskForceMembership.objects.current().select_related("agency").order_by(
-        "role", "agency__name"
+    return (
+        TaskForceMembership.objects.current()
+        .select_related("agency")
+        .order_by("role", "agency__name")
     )
 
 

@@ -227,7 +227,9 @@ def _check_role(task_force: TaskForce, agency: Agency, role: str) -> None:
         raise ValidationError({"role": f"Unknown role {role!r}."})
     is_lead = agency.pk == task_force.lead_agency_id
     if is_lead and role != MembershipRole.LEAD:
-        raise ValidationError({"role": "The lead agency's role is 'lead'; hand the lead over first."})
+        raise ValidationError(
+            {"role": "The lead agency's role is 'lead'; hand the lead over first."}
+        )
     if not is_lead and role == MembershipRole.LEAD:
         raise ValidationError({"role": "Only the task force's lead agency has the 'lead' role."})
 
@@ -292,7 +294,9 @@ def membership_end(
     if membership.left_on is not None:
         raise ValidationError("This membership has ended already.")
     if membership.agency_id == membership.task_force.lead_agency_id:
-        raise ValidationError("The lead agency cannot leave; hand the lead to another member first.")
+        raise ValidationError(
+            "The lead agency cannot leave; hand the lead to another member first."
+        )
     membership.left_on = left_on or timezone.localdate()
     membership.full_clean()
     membership.save(update_fields=["left_on"])
@@ -315,7 +319,10 @@ def membership_end(
 def coordinator_add(*, actor, task_force: TaskForce, user) -> None:
     """Make a person of a current member agency a coordinator of the task force."""
     profile = getattr(user, "profile", None)
-    if profile is None or not task_force.memberships.current().filter(agency=profile.agency).exists():
+    if (
+        profile is None
+        or not task_force.memberships.current().filter(agency=profile.agency).exists()
+    ):
         raise ValidationError("A coordinator must belong to a current member agency.")
     if task_force.coordinators.filter(pk=user.pk).exists():
         return

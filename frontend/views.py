@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
 from agencies import selectors
-from agencies.models import Agency, TaskForce
+from agencies.models import Agency
 
 
 @login_required
@@ -40,9 +40,7 @@ def directory(request):
 @login_required
 def agency_detail(request, pk: int):
     agency = get_object_or_404(Agency, pk=pk)
-    visible = selectors.contacts_visible(
-        selectors.contact_visible_agency_ids(request.user), agency
-    )
+    visible = selectors.contacts_visible(selectors.contact_visible_agency_ids(request.user), agency)
     return render(
         request,
         "frontend/agency_detail.html",

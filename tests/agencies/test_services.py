@@ -119,9 +119,7 @@ def test_leaving_keeps_history_and_ends_the_agencys_coordinator_roles():
     assert not membership.task_force.coordinators.exists()
     assert last_audit().changes["coordinators_removed"] == [coordinator.username]
     # The agency can come back; both memberships remain.
-    services.membership_add(
-        actor=None, task_force=membership.task_force, agency=membership.agency
-    )
+    services.membership_add(actor=None, task_force=membership.task_force, agency=membership.agency)
     assert TaskForceMembership.objects.filter(agency=membership.agency).count() == 2
 
 
@@ -162,9 +160,7 @@ def test_moving_a_person_ends_coordination_where_the_new_agency_is_absent():
     task_force = membership.task_force
     coordinator = person(task_force.lead_agency, is_agency_admin=True)
     task_force.coordinators.add(coordinator)
-    services.person_change_agency(
-        actor=None, profile=coordinator.profile, agency=AgencyFactory()
-    )
+    services.person_change_agency(actor=None, profile=coordinator.profile, agency=AgencyFactory())
     coordinator.profile.refresh_from_db()
     assert not task_force.coordinators.exists()
     assert coordinator.profile.is_agency_admin is False
@@ -175,9 +171,7 @@ def test_moving_within_the_task_force_keeps_coordination():
     membership = MembershipFactory()
     coordinator = person(membership.task_force.lead_agency)
     membership.task_force.coordinators.add(coordinator)
-    services.person_change_agency(
-        actor=None, profile=coordinator.profile, agency=membership.agency
-    )
+    services.person_change_agency(actor=None, profile=coordinator.profile, agency=membership.agency)
     assert membership.task_force.coordinators.filter(pk=coordinator.pk).exists()
 
 

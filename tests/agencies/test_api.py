@@ -1,0 +1,199 @@
+import pytest
+
+from agencies.models import Profession
+from tests.agencies.factories import AgencyFactory, MembershipFactory, TaskForceFactory
+from tests.conftest import bearer_client
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = [
+    "/api/v1/me/",
+    "/api/v1/agencies/",
+    "/api/v1/agencies/{agency}/",
+    "/api/v1/task-forces/",
+    "/api/v1/task-forces/{task_force}/",
+]
+
+
+def _url(template, world):
+    return template.format(agency=world.lead.pk, task_force=world.tf1.pk)
+
+
+@pytest.mark.parametrize("template", ENDPOINTS)
+def test_anonymous_callers_get_a_json_401(api_client, world, template):
+    response = api_client.get(_url(template, world))
+    assert response.status_code == 401
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "code": "not_authenticated",
+        "detail": "Authentication credentials were not provided.",
+    }
+
+
+@pytest.mark.parametrize("template", ENDPOINTS)
+def test_session_and_token_callers_read_every_endpoint(api_client, world, template):
+    api_client.force_login(world.partner_liaison)
+    assert api_client.get(_url(template, world)).status_code == 200
+    assert bearer_client(world.partner_liaison).get(_url(template, world)).status_code == 200
+
+
+def test_session_writes_need_a_csrf_token(world):
+    from rest_framework.test import APIClient
+
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(world.partner_liaison)
+    response = client.post("/api/v1/agencies/", {}, format="json")
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["detail"]
+
+
+def test_me_describes_the_caller_and_their_task_forces(api_client, world):
+    world.tf1.coordinators.add(world.lead_liaison)
+    api_client.force_login(world.lead_liaison)
+    body = api_client.get("/api/v1/me/").json()
+    assert body["username"] == "lead.liaison"
+    assert body["agency"] == {"id": world.lead.pk, "name": "Lead Agency", "short_name": "LEAD"}
+    assert body["role"] == "liaison"
+    assert body["profession"] == Profession.LAW_ENFORCEMENT
+    assert body["task_forces"] == [
+        {
+            "id": world.tf1.pk,
+            "name": "Task Force One",
+            "slug": "tf-one",
+            "role": "lead",
+            "is_coordinator": True,
+        }
+    ]
+
+
+def _by_short_name(results):
+    return {row["short_name"]: row for row in results}
+
+
+def test_agency_contacts_follow_the_directory_rule(api_client, world):
+    api_client.force_login(world.partner_liaison)
+    rows = _by_short_name(api_client.get("/api/v1/agencies/").json()["results"])
+    assert set(rows) == {"LEAD", "PART", "OUT", "OTHER"}
+    assert rows["LEAD"]["contact"]["email"] == world.lead.contact_email
+    assert rows["PART"]["contact"] is not None
+    assert rows["OUT"]["contact"] is None
+    assert rows["OTHER"]["contact"] is None
+
+
+def test_an_outsiders_agency_detail_has_no_contacts_or_liaisons(api_client, world):
+    api_client.force_login(world.partner_liaison)
+    response = api_client.get(f"/api/v1/agencies/{world.outsider.pk}/")
+    body = response.json()
+    assert body["contact"] is None
+    assert body["liaisons"] is None
+    assert world.outsider.contact_email not in response.content.decode()
+    assert world.outsider_liaison.email not in response.content.decode()
+    assert body["memberships"][0]["task_force"]["slug"] == "tf-two"
+
+
+def test_a_partners_agency_detail_lists_its_liaisons(api_client, world):
+    api_client.force_login(world.partner_liaison)
+    body = api_client.get(f"/api/v1/agencies/{world.lead.pk}/").json()
+    assert body["liaisons"] == [
+        {
+            "name": world.lead_liaison.get_full_name(),
+            "title": "Detective",
+            "email": world.lead_liaison.email,
+            "phone": "(816) 555-0142",
+        }
+    ]
+
+
+def test_an_unknown_agency_is_a_json_404(api_client, world):
+    api_client.force_login(world.partner_liaison)
+    response = api_client.get("/api/v1/agencies/999999/")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
+
+
+def test_agencies_filter_by_task_force_kind_and_search(api_client, world):
+    api_client.force_login(world.partner_liaison)
+
+    def names(query):
+        response = api_client.get(f"/api/v1/agencies/?{query}")
+        assert response.status_code == 200, response.content
+        return {row["short_name"] for row in response.json()["results"]}
+
+    assert names(f"task_force={world.tf1.pk}") == {"LEAD", "PART"}
+    assert names("search=outs") == {"OUT"}
+    assert names("kind=federal") == set()
+
+
+def test_a_bad_filter_is_a_400_in_the_error_shape(api_client, world):
+    api_client.force_login(world.partner_liaison)
+    response = api_client.get("/api/v1/agencies/?kind=spaceship")
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert "kind" in body["fields"]
+    assert body["detail"].startswith("kind:")
+
+
+def test_lists_paginate_and_cap_the_page_size(api_client, world):
+    AgencyFactory.create_batch(205)
+    api_client.force_login(world.partner_liaison)
+    body = api_client.get("/api/v1/agencies/?page_size=2").json()
+    assert (body["count"], len(body["results"])) == (209, 2)
+    assert "page=2" in body["next"]
+    assert len(api_client.get("/api/v1/agencies/?page_size=1000").json()["results"]) == 200
+
+
+def test_the_agency_list_runs_a_fixed_number_of_queries(
+    api_client, world, django_assert_max_num_queries
+):
+    AgencyFactory.create_batch(30)
+    api_client.force_login(world.partner_liaison)
+    with django_assert_max_num_queries(8):
+        api_client.get("/api/v1/agencies/?page_size=200")
+
+
+def test_task_force_detail_lists_current_members_with_roles(api_client, world):
+    MembershipFactory(
+        task_force=world.tf1, agency=AgencyFactory(short_name="GONE"), left_on="2022-01-01"
+    )
+    api_client.force_login(world.outsider_liaison)
+    body = api_client.get(f"/api/v1/task-forces/{world.tf1.pk}/").json()
+    members = {m["agency"]["short_name"]: m["role"] for m in body["members"]}
+    assert members == {"LEAD": "lead", "PART": "member"}
+    assert body["lead_agency"]["short_name"] == "LEAD"
+    assert body["time_zone"] == "America/Chicago"
+
+
+def test_the_task_force_list_runs_a_fixed_number_of_queries(
+    api_client, world, django_assert_max_num_queries
+):
+    for _ in range(10):
+        task_force = TaskForceFactory()
+        MembershipFactory.create_batch(3, task_force=task_force)
+    api_client.force_login(world.partner_liaison)
+    with django_assert_max_num_queries(8):
+        assert len(api_client.get("/api/v1/task-forces/").json()["results"]) == 12
+
+
+def test_unknown_api_paths_answer_json_404(api_client):
+    response = api_client.get("/api/v1/no-such-thing/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
+
+
+def test_the_openapi_schema_and_docs_are_served(api_client, world):
+    api_client.force_login(world.partner_liaison)
+    schema = api_client.get("/api/schema/?format=json")
+    assert schema.status_code == 200
+    document = schema.json()
+    assert document["openapi"].startswith("3.")
+    assert {"/api/v1/me/", "/api/v1/agencies/{id}/", "/api/v1/task-forces/{id}/"} <= set(
+        document["paths"]
+    )
+    assert api_client.get("/api/docs/").status_code == 200
+
+
+def test_the_schema_generates_without_warnings():
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")

@@ -1,0 +1,158 @@
+import pytest
+from django.urls import reverse
+
+from activity.models import AuditRecord
+from agencies.models import Agency, TaskForce, TaskForceMembership
+from tests.agencies.factories import PASSWORD, AgencyFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PAGES = ["/", "/directory/", "/directory/agencies/{agency}/", "/directory/task-forces/tf-one/"]
+
+
+@pytest.mark.parametrize("template", PAGES)
+def test_anonymous_visitors_are_sent_to_log_in(client, world, template):
+    response = client.get(template.format(agency=world.lead.pk))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=")
+
+
+def test_the_login_page_is_the_portals_own_with_the_hotline(client):
+    response = client.get("/login/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Log in to Crossroads" in page
+    assert "1-888-373-7888" in page
+
+
+def test_logging_in_and_out(client, world):
+    response = client.post("/login/", {"username": "part.liaison", "password": PASSWORD})
+    assert response.status_code == 302
+    home = client.get("/")
+    assert "Partner Agency" in home.content.decode()
+    assert "Task Force One" in home.content.decode()
+    response = client.post("/logout/")
+    assert response.status_code == 302
+    assert client.get("/").status_code == 302
+
+
+def test_a_wrong_password_shows_an_error_and_no_session(client, world):
+    response = client.post("/login/", {"username": "part.liaison", "password": "nope"})
+    assert response.status_code == 200
+    assert "correct username and password" in response.content.decode()
+    assert client.get("/").status_code == 302
+
+
+def test_the_directory_shows_partner_contacts_only(client, world):
+    client.force_login(world.partner_liaison)
+    page = client.get("/directory/").content.decode()
+    assert "Task Force One" in page
+    assert "Task Force Two" in page
+    assert "Outside Agency" in page
+    assert world.lead.contact_email in page
+    assert world.outsider.contact_email not in page
+    assert world.other_lead.contact_email not in page
+
+
+def test_an_outsiders_page_hides_contacts_and_liaisons(client, world):
+    client.force_login(world.partner_liaison)
+    page = client.get(f"/directory/agencies/{world.outsider.pk}/").content.decode()
+    assert "Outside Agency" in page
+    assert world.outsider.contact_email not in page
+    assert world.outsider_liaison.email not in page
+    assert "shown only to agencies that share a task force" in page
+
+
+def test_a_partners_page_shows_contacts_and_liaisons(client, world):
+    client.force_login(world.partner_liaison)
+    page = client.get(f"/directory/agencies/{world.lead.pk}/").content.decode()
+    assert world.lead.contact_email in page
+    assert world.lead_liaison.email in page
+
+
+def test_a_task_force_page_lists_members_roles_and_former_members(client, world):
+    gone = AgencyFactory(name="Former Agency", short_name="GONE")
+    MembershipFactory(task_force=world.tf1, agency=gone, left_on="2022-03-01")
+    client.force_login(world.outsider_liaison)
+    page = client.get("/directory/task-forces/tf-one/").content.decode()
+    assert "Partner Agency" in page
+    assert "Former members" in page
+    assert "Former Agency" in page
+
+
+def test_unknown_pages_are_404(client, world):
+    client.force_login(world.partner_liaison)
+    assert client.get("/directory/agencies/999999/").status_code == 404
+    assert client.get("/directory/task-forces/nope/").status_code == 404
+
+
+@pytest.fixture
+def superuser_client(client):
+    client.force_login(UserFactory(username="root", is_superuser=True, is_staff=True))
+    return client
+
+
+@pytest.mark.parametrize(
+    "model", ["agency", "taskforce", "taskforcemembership", "apitoken", "user"]
+)
+def test_the_admin_lists_and_opens_every_model(superuser_client, world, model):
+    app = "auth" if model == "user" else "agencies"
+    assert superuser_client.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
+    if model != "apitoken":
+        assert superuser_client.get(reverse(f"admin:{app}_{model}_add")).status_code == 200
+    assert superuser_client.get(reverse("admin:activity_auditrecord_changelist")).status_code == 200
+
+
+def test_agencies_added_in_the_admin_get_a_group_and_an_audit_record(superuser_client):
+    response = superuser_client.post(
+        reverse("admin:agencies_agency_add"),
+        {
+            "name": "Wichita Police Department",
+            "short_name": "WPD",
+            "kind": "municipal",
+            "jurisdiction": "KS",
+            "active": "on",
+        },
+        REMOTE_ADDR="203.0.113.7",
+    )
+    assert response.status_code == 302, response.content
+    agency = Agency.objects.get(short_name="WPD")
+    assert agency.group.name == "agency:WPD"
+    record = AuditRecord.objects.get(action="agency.created")
+    assert record.actor.username == "root"
+    assert record.ip_address == "203.0.113.7"
+
+
+def test_task_forces_added_in_the_admin_get_their_lead_member(superuser_client, world):
+    response = superuser_client.post(
+        reverse("admin:agencies_taskforce_add"),
+        {
+            "name": "Metro Task Force",
+            "slug": "metro",
+            "lead_agency": world.partner.pk,
+            "time_zone": "America/Chicago",
+            "description": "",
+            "memberships-TOTAL_FORMS": "0",
+            "memberships-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content
+    task_force = TaskForce.objects.get(slug="metro")
+    assert TaskForceMembership.objects.get(task_force=task_force).agency == world.partner
+
+
+def test_ending_a_membership_in_the_admin_goes_through_the_rules(superuser_client, world):
+    membership = TaskForceMembership.objects.get(task_force=world.tf1, agency=world.partner)
+    url = reverse("admin:agencies_taskforcemembership_change", args=[membership.pk])
+    response = superuser_client.post(url, {"role": "member", "left_on": "2024-02-01"})
+    assert response.status_code == 302, response.content
+    membership.refresh_from_db()
+    assert str(membership.left_on) == "2024-02-01"
+    assert AuditRecord.objects.filter(action="membership.ended").exists()
+
+
+def test_superusers_only_reach_the_admin(client, world):
+    client.force_login(world.lead_liaison)
+    response = client.get(reverse("admin:index"))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]

@@ -1,0 +1,113 @@
+"""Settings come from the environment; each case imports them in a fresh interpreter."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+VARIABLES = [
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DJANGO_DEBUG",
+    "DJANGO_SECRET_KEY",
+    "DJANGO_ALLOWED_HOSTS",
+]
+
+PRINT_SETTINGS = """
+import json
+from django.conf import settings
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST"),
+    "options": db.get("OPTIONS", {}),
+    "layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
+    "layer_hosts": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts"),
+    "debug": settings.DEBUG,
+}))
+"""
+
+
+def run(args, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **env})
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def settings_with(**env):
+    result = run(["-c", "import django; django.setup()\n" + PRINT_SETTINGS], **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_default_is_a_sqlite_file_with_immediate_transactions_and_memory_layer():
+    found = settings_with(DJANGO_DEBUG="true")
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["name"].endswith("db.sqlite3")
+    assert found["options"]["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in found["options"]["init_command"]
+    assert found["layer"] == "channels.layers.InMemoryChannelLayer"
+
+
+def test_database_url_selects_postgresql():
+    found = settings_with(DJANGO_DEBUG="true", DATABASE_URL="postgres://crx@db.internal:5432/crx")
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert (found["name"], found["host"]) == ("crx", "db.internal")
+    assert "transaction_mode" not in found["options"]
+
+
+def test_redis_url_selects_the_redis_channel_layer():
+    found = settings_with(DJANGO_DEBUG="true", REDIS_URL="redis://cache.internal:6379/2")
+    assert found["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert found["layer_hosts"] == ["redis://cache.internal:6379/2"]
+
+
+def test_production_mode_requires_a_secret_key():
+    result = run(["-c", "import django; django.setup()"], DJANGO_DEBUG="false")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    found = settings_with(DJANGO_SECRET_KEY="x" * 60)
+    assert found["debug"] is False
+
+
+def test_the_deploy_check_is_clean_in_production_mode():
+    result = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="k3y-" + "8f2a9c0e1d7b6a5f4e3d2c1b0a9f8e7d6c5b4a39281706f5e4d3c2b1a0",
+        DJANGO_ALLOWED_HOSTS="crossroads.example.org",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.skipif(
+    os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="checks the SQLite file configuration",
+)
+def test_a_sqlite_file_runs_in_wal_mode(tmp_path):
+    result = run(
+        [
+            "-c",
+            "import django; django.setup()\nfrom django.db import connection\n"
+            "c = connection.cursor(); c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])",
+        ],
+        DJANGO_DEBUG="true",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'wal.sqlite3'}",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "wal"
