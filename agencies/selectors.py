@@ -5,9 +5,16 @@ an agency's contact details and its people are shown only to people whose own ag
 currently shares a task force with it (their own agency included).
 """
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Case, Prefetch, QuerySet, Value, When
 
-from agencies.models import Agency, AgencyRole, Profile, TaskForce, TaskForceMembership
+from agencies.models import (
+    Agency,
+    AgencyRole,
+    MembershipRole,
+    Profile,
+    TaskForce,
+    TaskForceMembership,
+)
 
 
 def user_agency(user) -> Agency | None:

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "servestatic",
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
@@ -46,7 +47,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -138,12 +139,12 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "servestatic.storage.CompressedManifestStaticFilesStorage"
         )
     },
 }
-# Serve straight from the apps' static folders in development; production runs collectstatic.
-WHITENOISE_USE_FINDERS = DEBUG
+# ServeStatic (WhiteNoise's fork with native ASGI support) serves the apps' static folders
+# in development and the collected, hashed and compressed files in production.
 
 # Hardening for anything that is not a developer's machine. Behind a TLS-terminating proxy
 # set DJANGO_SECURE_PROXY_SSL_HEADER=true so Django knows the original request was HTTPS.
@@ -208,4 +209,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
+    # Django's own loggers print to the console only in DEBUG; route them through root once.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }

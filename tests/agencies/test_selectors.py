@@ -45,3 +45,17 @@ def test_sharing_any_task_force_is_enough(world):
 def test_a_superuser_sees_every_contact_and_a_user_without_agency_none(world):
     assert selectors.contact_visible_agency_ids(UserFactory(is_superuser=True)) is None
     assert selectors.contact_visible_agency_ids(UserFactory()) == set()
+
+
+def test_members_are_listed_lead_first_then_members_then_affiliates(world):
+    from agencies.models import MembershipRole
+    from tests.agencies.factories import AgencyFactory
+
+    MembershipFactory(
+        task_force=world.tf1,
+        agency=AgencyFactory(name="Aardvark Coalition"),
+        role=MembershipRole.AFFILIATE,
+    )
+    task_force = selectors.task_force_list().get(pk=world.tf1.pk)
+    roles = [m.role for m in task_force.current_members]
+    assert roles == ["lead", "member", "affiliate"]
