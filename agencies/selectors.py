@@ -48,11 +48,19 @@ def agency_list() -> QuerySet[Agency]:
     return Agency.objects.order_by("name")
 
 
+# Lead first, then members, then affiliates.
+ROLE_ORDER = Case(
+    When(role=MembershipRole.LEAD, then=Value(0)),
+    When(role=MembershipRole.MEMBER, then=Value(1)),
+    default=Value(2),
+)
+
+
 def current_memberships() -> QuerySet[TaskForceMembership]:
     return (
         TaskForceMembership.objects.current()
         .select_related("agency")
-        .order_by("role", "agency__name")
+        .order_by(ROLE_ORDER, "agency__name")
     )
 
 
