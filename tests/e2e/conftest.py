@@ -33,8 +33,10 @@ def allow_orm_beside_playwright(monkeypatch):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    # One browser per test: Playwright's event loop then never outlives the test, and the
+    # database is flushed after it has stopped.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
