@@ -18,7 +18,10 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY is required when DJANGO_DEBUG is false.")
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY is required when DJANGO_DEBUG is false "
+            "(on a development machine, set DJANGO_DEBUG=true instead)."
+        )
     # Only for a developer's machine: sessions signed with it are worthless elsewhere.
     SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
 
