@@ -1,6 +1,7 @@
 """REST API of the agencies app: me, agencies, task forces. Read-only for now."""
 
 import django_filters
+from django.db.models import Q
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, viewsets
@@ -107,7 +108,7 @@ class AgencyFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=members.values("agency"))
 
     def filter_search(self, queryset, name, value):
-        return queryset.filter(name__icontains=value) | queryset.filter(short_name__icontains=value)
+        return queryset.filter(Q(name__icontains=value) | Q(short_name__icontains=value))
 
 
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.utils import timezone
 from rest_framework import authentication, exceptions, permissions
@@ -30,7 +31,13 @@ class AgencyModelBackend(ModelBackend):
         return agency_allows_login(user)
 
     def get_user(self, user_id):
-        user = super().get_user(user_id)
+        # Runs on every request: fetch the profile and agency in the same query.
+        user = (
+            get_user_model()
+            ._default_manager.select_related("profile__agency")
+            .filter(pk=user_id)
+            .first()
+        )
         return user if user is not None and self.user_can_authenticate(user) else None
 
 

@@ -94,6 +94,10 @@ def agency_liaisons(agency: Agency) -> QuerySet[Profile]:
     )
 
 
+def user_coordinated_task_forces(user) -> QuerySet[TaskForce]:
+    return user.coordinated_task_forces.order_by("name")
+
+
 def user_task_forces(user) -> QuerySet[TaskForce]:
     """Task forces the user's agency currently belongs to."""
     agency = user_agency(user)

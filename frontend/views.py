@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
 from agencies import selectors
-from agencies.models import Agency
 
 
 @login_required
@@ -17,7 +16,7 @@ def home(request):
         {
             "agency": agency,
             "task_forces": selectors.user_task_forces(request.user),
-            "coordinated": request.user.coordinated_task_forces.order_by("name"),
+            "coordinated": selectors.user_coordinated_task_forces(request.user),
         },
     )
 
@@ -39,7 +38,7 @@ def directory(request):
 
 @login_required
 def agency_detail(request, pk: int):
-    agency = get_object_or_404(Agency, pk=pk)
+    agency = get_object_or_404(selectors.agency_list(), pk=pk)
     visible = selectors.contacts_visible(selectors.contact_visible_agency_ids(request.user), agency)
     return render(
         request,

@@ -156,3 +156,13 @@ def test_superusers_only_reach_the_admin(client, world):
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_the_directory_runs_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    from tests.agencies.factories import TaskForceFactory
+
+    for _ in range(8):
+        MembershipFactory.create_batch(3, task_force=TaskForceFactory())
+    client.force_login(world.partner_liaison)
+    with django_assert_max_num_queries(10):
+        assert client.get("/directory/").status_code == 200
