@@ -147,6 +147,7 @@ AGENCIES = [
 
 FBI_TASK_FORCE = {
     "slug": "fbi-kc-cehttf",
+    "case_prefix": "FBIKC",
     "name": "FBI Kansas City Child Exploitation and Human Trafficking Task Force",
     "lead": "FBI",
     "description": (
@@ -175,6 +176,7 @@ FBI_TASK_FORCE = {
 
 AGO_TASK_FORCE = {
     "slug": "mo-ago-httf",
+    "case_prefix": "MOAGO",
     "name": "Missouri Attorney General's Human Trafficking Task Force",
     "lead": "MOAGO",
     "description": (
@@ -243,6 +245,7 @@ def _task_force(spec: dict, agencies: dict[str, Agency]) -> TaskForce:
             actor=None,
             name=spec["name"],
             slug=spec["slug"],
+            case_prefix=spec["case_prefix"],
             description=spec["description"],
             lead_agency=agencies[spec["lead"]],
             founded_on=spec["founded_on"],

@@ -67,11 +67,21 @@ class Agency(models.Model):
         return reverse("agency-detail", args=[self.pk])
 
 
+case_prefix_validator = RegexValidator(
+    r"^[A-Z][A-Z0-9]{1,11}$",
+    "A case prefix is 2 to 12 capital letters or digits, starting with a letter (e.g. FBIKC).",
+)
+
+
 class TaskForce(models.Model):
-    """A standing partnership of agencies, led by one of them and run by coordinators."""
+    """A standing partnership of agencies, led by one of them and run by coordinators.
+
+    ``case_prefix`` starts the readable numbers of the task force's cases (FBIKC-2026-0042).
+    """
 
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=64, unique=True)
+    case_prefix = models.CharField(max_length=12, unique=True, validators=[case_prefix_validator])
     description = models.TextField(blank=True)
     lead_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="led_task_forces"

@@ -42,7 +42,7 @@ AGENCY_FIELDS = {
     "address",
     "website",
 }
-TASK_FORCE_FIELDS = {"name", "slug", "description", "time_zone"}
+TASK_FORCE_FIELDS = {"name", "slug", "case_prefix", "description", "time_zone"}
 PROFILE_FIELDS = {"title", "profession", "phone", "role", "is_agency_admin"}
 USER_FIELDS = {"first_name", "last_name", "email"}
 
@@ -146,6 +146,7 @@ def task_force_create(
     actor,
     name: str,
     slug: str,
+    case_prefix: str,
     lead_agency: Agency,
     description: str = "",
     time_zone: str = "America/Chicago",
@@ -155,6 +156,7 @@ def task_force_create(
     task_force = TaskForce(
         name=name,
         slug=slug,
+        case_prefix=case_prefix,
         description=description,
         lead_agency=lead_agency,
         time_zone=time_zone,

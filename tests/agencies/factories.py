@@ -40,6 +40,7 @@ class TaskForceFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Test Task Force {n}")
     slug = factory.Sequence(lambda n: f"test-tf-{n}")
+    case_prefix = factory.Sequence(lambda n: f"TF{n}")
     lead_agency = factory.SubFactory(AgencyFactory)
 
     @factory.post_generation

@@ -129,6 +129,7 @@ def test_task_forces_added_in_the_admin_get_their_lead_member(superuser_client, 
         {
             "name": "Metro Task Force",
             "slug": "metro",
+            "case_prefix": "METRO",
             "lead_agency": world.partner.pk,
             "time_zone": "America/Chicago",
             "description": "",

@@ -73,7 +73,7 @@ def test_deactivation_is_audited():
 def test_a_new_task_force_has_its_lead_as_first_member():
     lead = AgencyFactory()
     task_force = services.task_force_create(
-        actor=None, name="Metro Task Force", slug="metro", lead_agency=lead
+        actor=None, name="Metro Task Force", slug="metro", case_prefix="METRO", lead_agency=lead
     )
     (membership,) = task_force.memberships.all()
     assert (membership.agency, membership.role) == (lead, MembershipRole.LEAD)
