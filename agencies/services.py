@@ -305,6 +305,10 @@ def membership_end(
     task_force = membership.task_force
     leaving = list(task_force.coordinators.filter(profile__agency=membership.agency))
     task_force.coordinators.remove(*leaving)
+    # Membership does not open cases, but leaving closes them: shares end with it.
+    from cases.services import case_shares_end_for_agency
+
+    case_shares_end_for_agency(actor=actor, agency=membership.agency, task_force=task_force)
     audit_record(
         actor=actor,
         action="membership.ended",

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "channels",
     "activity",
     "agencies",
+    "cases",
     "frontend",
 ]
 
@@ -195,6 +196,13 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "AgencyKindEnum": "agencies.models.AgencyKind",
+        "CaseKindEnum": "cases.models.CaseKind",
+        "CaseStatusEnum": "cases.models.CaseStatus",
+        "AccessLevelEnum": "cases.models.AccessLevel",
+        "NoteVisibilityEnum": "cases.models.NoteVisibility",
+    },
 }
 
 # API tokens expire; integrations ask for a new one before then.

@@ -1,0 +1,243 @@
+"""The access policy: the one place that decides who sees and does what with cases and notes.
+
+Every read asks here: API views, page views, templates (through their views), exports and,
+later, the live event fan-out. The rules:
+
+- An agency sees a case only through a share, held as guardian object permissions on the
+  agency's group: view, contribute (adds notes), manage (edits and shares). Membership of
+  the task force alone opens nothing.
+- A case-wide note is seen by every agency that sees the case; a restricted note only by
+  the agencies it lists, which are among those.
+- What the caller may not see does not exist for them (404); what they may see but not do
+  is refused (403).
+"""
+
+from collections import defaultdict
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from guardian.shortcuts import assign_perm, remove_perm
+
+from agencies.models import Agency
+from cases.models import (
+    AccessLevel,
+    Case,
+    CaseAgencyPermission,
+    CaseShare,
+    Note,
+    NoteRevision,
+    NoteVisibility,
+)
+
+# Each level grants its own permission and those of the levels below it.
+LEVEL_PERMISSIONS = {
+    AccessLevel.VIEW: ("view_case",),
+    AccessLevel.CONTRIBUTE: ("view_case", "contribute_case"),
+    AccessLevel.MANAGE: ("view_case", "contribute_case", "manage_case"),
+}
+LEVEL_RANK = {AccessLevel.VIEW: 1, AccessLevel.CONTRIBUTE: 2, AccessLevel.MANAGE: 3}
+ALL_CASE_PERMISSIONS = LEVEL_PERMISSIONS[AccessLevel.MANAGE]
+
+
+def caller_agency(user) -> Agency | None:
+    """The agency a signed-in person acts for; ``None`` for anyone without one."""
+    if user is None or not user.is_authenticated:
+        return None
+    profile = getattr(user, "profile", None)
+    if profile is None or not profile.agency.active:
+        return None
+    return profile.agency
+
+
+# Grants: the only code that writes guardian permissions on cases.
+
+
+def grant(case: Case, agency: Agency, level: str) -> None:
+    """Give ``agency`` exactly ``level`` on ``case`` (replacing any other level)."""
+    wanted = set(LEVEL_PERMISSIONS[level])
+    for codename in ALL_CASE_PERMISSIONS:
+        if codename in wanted:
+            assign_perm(f"cases.{codename}", agency.group, case)
+        else:
+            remove_perm(f"cases.{codename}", agency.group, case)
+
+
+def revoke(case: Case, agency: Agency) -> None:
+    """Take every permission on ``case`` from ``agency``."""
+    CaseAgencyPermission.objects.filter(content_object=case, group=agency.group).delete()
+
+
+# Shares that reach their expiry end at the first read after it, whoever reads.
+
+
+def _end_expired_shares() -> None:
+    if CaseShare.objects.active().filter(expires_on__lt=timezone.localdate()).exists():
+        from cases.services import case_shares_end_expired
+
+        case_shares_end_expired()
+
+
+# Cases
+
+
+def visible_cases(user) -> QuerySet[Case]:
+    """Cases the caller's agency may view: one indexed subquery on the grants."""
+    agency = caller_agency(user)
+    if agency is None:
+        return Case.objects.none()
+    _end_expired_shares()
+    granted = CaseAgencyPermission.objects.filter(
+        group_id=agency.group_id, permission__codename="view_case"
+    ).values("content_object_id")
+    return Case.objects.filter(pk__in=granted)
+
+
+def _level_of(codenames: set[str]) -> str | None:
+    for level in (AccessLevel.MANAGE, AccessLevel.CONTRIBUTE, AccessLevel.VIEW):
+        if set(LEVEL_PERMISSIONS[level]) <= codenames:
+            return level
+    return None
+
+
+def agency_level(case: Case, agency: Agency | None) -> str | None:
+    """The level ``agency`` holds on ``case``, or ``None``."""
+    if agency is None:
+        return None
+    codenames = set(
+        CaseAgencyPermission.objects.filter(
+            content_object=case, group_id=agency.group_id
+        ).values_list("permission__codename", flat=True)
+    )
+    return _level_of(codenames)
+
+
+def agency_levels(user, case_ids) -> dict[int, str]:
+    """The caller's level on each of ``case_ids`` (one query, for lists)."""
+    agency = caller_agency(user)
+    if agency is None:
+        return {}
+    found: dict[int, set[str]] = defaultdict(set)
+    rows = CaseAgencyPermission.objects.filter(
+        group_id=agency.group_id, content_object_id__in=list(case_ids)
+    ).values_list("content_object_id", "permission__codename")
+    for case_id, codename in rows:
+        found[case_id].add(codename)
+    return {case_id: level for case_id, codes in found.items() if (level := _level_of(codes))}
+
+
+def has_level(level: str | None, needed: str) -> bool:
+    return level is not None and LEVEL_RANK[level] >= LEVEL_RANK[needed]
+
+
+def case_for(user, pk, *, need: str = AccessLevel.VIEW, queryset=None) -> tuple[Case, str]:
+    """The case and the caller's level; 404 if they may not see it, 403 if they may see it
+    but lack ``need``."""
+    try:
+        case = (queryset if queryset is not None else visible_cases(user)).get(pk=pk)
+    except (Case.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    level = agency_level(case, caller_agency(user))
+    if level is None:
+        raise Http404
+    if not has_level(level, need):
+        raise PermissionDenied(f"Your agency's access to this case does not allow this ({need}).")
+    return case, level
+
+
+def case_agency_ids(case: Case) -> set[int]:
+    """Agencies that may view ``case``: the audience of what happens to it."""
+    return set(
+        Agency.objects.filter(
+            group__caseagencypermission__content_object=case,
+            group__caseagencypermission__permission__codename="view_case",
+        ).values_list("pk", flat=True)
+    )
+
+
+# Notes
+
+
+def _note_filter(agency: Agency) -> Q:
+    restricted_to_agency = Note.restricted_to.through.objects.filter(agency_id=agency.pk)
+    return Q(visibility=NoteVisibility.CASE) | Q(pk__in=restricted_to_agency.values("note_id"))
+
+
+def visible_note_condition(user, prefix: str = "") -> Q:
+    """The note rule as a condition on a related path (``prefix="notes__"`` from a case),
+    for annotations such as the time of the latest note the caller may read."""
+    agency = caller_agency(user)
+    if agency is None:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}visibility": NoteVisibility.CASE}) | Q(
+        **{f"{prefix}restricted_to": agency.pk}
+    )
+
+
+def visible_notes(user, case: Case) -> QuerySet[Note]:
+    """Notes of ``case`` the caller's agency may read. The caller must see the case: ask
+    ``case_for`` first."""
+    agency = caller_agency(user)
+    if agency is None:
+        return Note.objects.none()
+    return case.notes.filter(_note_filter(agency))
+
+
+def note_for(user, pk) -> tuple[Note, str]:
+    """The note and the caller's level on its case; 404 unless they may read both."""
+    agency = caller_agency(user)
+    if agency is None:
+        raise Http404
+    try:
+        note = (
+            Note.objects.filter(case__in=visible_cases(user))
+            .filter(_note_filter(agency))
+            .select_related("case", "author", "author_agency")
+            .get(pk=pk)
+        )
+    except (Note.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+    level = agency_level(note.case, agency)
+    if level is None:
+        raise Http404
+    return note, level
+
+
+def note_agency_ids(note: Note) -> set[int]:
+    """Agencies that may read ``note`` now."""
+    case_agencies = case_agency_ids(note.case)
+    if note.visibility == NoteVisibility.CASE:
+        return case_agencies
+    return case_agencies & set(note.restricted_to.values_list("pk", flat=True))
+
+
+def can_edit_note(user, note: Note, level: str) -> bool:
+    """The author's agency edits its notes while it may contribute."""
+    agency = caller_agency(user)
+    return (
+        agency is not None
+        and note.author_agency_id == agency.pk
+        and has_level(level, AccessLevel.CONTRIBUTE)
+        and not note.is_redacted
+    )
+
+
+def can_redact_note(user, note: Note, level: str) -> bool:
+    """The author's agency, or an agency that manages the case, redacts a note."""
+    if note.is_redacted:
+        return False
+    return can_edit_note(user, note, level) or has_level(level, AccessLevel.MANAGE)
+
+
+def visible_revisions(user, note: Note) -> list[NoteRevision]:
+    """Revisions of a readable note, each only if the caller's agency could read that
+    version: widening a note later does not open its earlier restricted text."""
+    agency = caller_agency(user)
+    if agency is None:
+        return []
+    return [
+        revision
+        for revision in note.revisions.select_related("edited_by").order_by("version")
+        if revision.visibility == NoteVisibility.CASE or agency.pk in revision.restricted_to
+    ]

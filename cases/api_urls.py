@@ -1,0 +1,24 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from cases import api
+
+router = SimpleRouter()
+router.register("cases", api.CaseViewSet, basename="case")
+router.register("notes", api.NoteViewSet, basename="note")
+
+urlpatterns = [
+    path("cases/<int:pk>/access/", api.CaseAccessView.as_view(), name="case-access"),
+    path(
+        "cases/<int:pk>/access/<int:agency_id>/",
+        api.CaseAccessRevokeView.as_view(),
+        name="case-access-revoke",
+    ),
+    path(
+        "cases/<int:pk>/access-report/",
+        api.CaseAccessReportView.as_view(),
+        name="case-access-report-api",
+    ),
+    path("cases/<int:pk>/notes/", api.CaseNotesView.as_view(), name="case-notes"),
+    *router.urls,
+]

@@ -1,0 +1,255 @@
+"""Cases a task force works together, who they are shared with, and their notes.
+
+Who may see what is decided in ``cases/access.py`` only; these models hold the data.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+NOTE_MAX_LENGTH = 50_000
+
+
+class CaseKind(models.TextChoices):
+    SEX_TRAFFICKING = "sex_trafficking", "Sex trafficking"
+    LABOR_TRAFFICKING = "labor_trafficking", "Labor trafficking"
+    CHILD_EXPLOITATION = "child_exploitation", "Child exploitation"
+    ILLICIT_MASSAGE_BUSINESS = "illicit_massage_business", "Illicit massage business"
+    OTHER = "other", "Other"
+
+
+class CaseStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    ACTIVE = "active", "Active"
+    REFERRED = "referred", "Referred"
+    CLOSED = "closed", "Closed"
+
+
+class CasePriority(models.TextChoices):
+    LOW = "low", "Low"
+    NORMAL = "normal", "Normal"
+    HIGH = "high", "High"
+    URGENT = "urgent", "Urgent"
+
+
+class AccessLevel(models.TextChoices):
+    """What an agency may do with a shared case; each level includes the ones before it."""
+
+    VIEW = "view", "View"
+    CONTRIBUTE = "contribute", "Contribute"
+    MANAGE = "manage", "Manage"
+
+
+class Case(models.Model):
+    """A case of a task force, opened by a member agency (its lead agency).
+
+    Agencies see it only through a share (``CaseShare``) and the object permissions that
+    come with it. ``number`` is unique within the task force: PREFIX-YEAR-SEQUENCE.
+    Outcomes are the counts task forces report.
+    """
+
+    task_force = models.ForeignKey(
+        "agencies.TaskForce", on_delete=models.PROTECT, related_name="cases"
+    )
+    number = models.CharField(max_length=32)
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=CaseKind.choices)
+    summary = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
+    priority = models.CharField(
+        max_length=8, choices=CasePriority.choices, default=CasePriority.NORMAL
+    )
+    status = models.CharField(max_length=8, choices=CaseStatus.choices, default=CaseStatus.OPEN)
+    status_changed_at = models.DateTimeField()
+    lead_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="led_cases"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opened_cases"
+    )
+    victims_identified = models.PositiveIntegerField(default=0)
+    victims_referred = models.PositiveIntegerField(default=0)
+    arrests = models.PositiveIntegerField(default=0)
+    charges_filed = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        permissions = [
+            ("contribute_case", "Add notes to the case"),
+            ("manage_case", "Edit and share the case"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task_force", "number"], name="case_number_per_task_force"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["status"], name="case_status"),
+            models.Index(fields=["kind"], name="case_kind"),
+            models.Index(fields=["lead_agency"], name="case_lead_agency"),
+            models.Index(fields=["-updated_at", "-id"], name="case_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("case-detail", args=[self.pk])
+
+
+class CaseAgencyPermission(GroupObjectPermissionBase):
+    """Guardian's object permission of an agency's group on a case, with a real foreign key:
+    list queries filter on it with one indexed subquery, and it goes when the case goes."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        indexes = [
+            models.Index(fields=["group", "permission", "content_object"], name="case_grant")
+        ]
+
+
+class CaseUserPermission(UserObjectPermissionBase):
+    """Guardian's per-user permission on a case. Cases are shared with agencies, never with
+    single people; the model exists so guardian never falls back to its generic table."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseStatusChange(models.Model):
+    """One dated step of a case's status history."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=8, choices=CaseStatus.choices, blank=True)
+    to_status = models.CharField(max_length=8, choices=CaseStatus.choices)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    changed_at = models.DateTimeField()
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.number}: {self.from_status or '—'} → {self.to_status}"
+
+
+class CaseShareQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class CaseShare(models.Model):
+    """Why, since when and until when an agency has access to a case, at which level.
+
+    The grant itself is the guardian permission rows; this record is its reason and
+    history. An agency has at most one active share of a case; ended shares are kept.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="case_shares"
+    )
+    level = models.CharField(max_length=12, choices=AccessLevel.choices)
+    purpose = models.CharField(max_length=500)
+    expires_on = models.DateField(null=True, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    granted_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    end_reason = models.CharField(max_length=200, blank=True)
+
+    objects = CaseShareQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "agency"],
+                condition=Q(ended_at__isnull=True),
+                name="one_active_share_per_agency",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["expires_on"], condition=Q(ended_at__isnull=True), name="share_expiry"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case.number} → {self.agency.short_name} ({self.level})"
+
+
+class NoteVisibility(models.TextChoices):
+    CASE = "case", "Every agency with access to the case"
+    RESTRICTED = "restricted", "Only the listed agencies"
+
+
+class Note(models.Model):
+    """A case note. Case-wide notes are seen by every agency that can view the case;
+    restricted notes only by the listed agencies (the author's always among them).
+
+    Notes are never deleted: redaction blanks ``body`` and keeps the text in the
+    revisions. ``version`` grows on every change and is the note's ETag.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="authored_notes"
+    )
+    body = models.TextField(validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
+    visibility = models.CharField(max_length=12, choices=NoteVisibility.choices)
+    restricted_to = models.ManyToManyField(
+        "agencies.Agency", blank=True, related_name="restricted_notes"
+    )
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    redacted_at = models.DateTimeField(null=True, blank=True)
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    redaction_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["case", "-created_at", "-id"], name="note_timeline")]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on {self.case.number}"
+
+    @property
+    def is_redacted(self) -> bool:
+        return self.redacted_at is not None
+
+
+class NoteRevision(models.Model):
+    """Every version of a note as it was written: who, when, what, seen by whom."""
+
+    note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    body = models.TextField()
+    visibility = models.CharField(max_length=12, choices=NoteVisibility.choices)
+    restricted_to = models.JSONField(default=list, help_text="Agency ids of a restricted note.")
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    edited_at = models.DateTimeField()
+    change = models.CharField(max_length=16, help_text="created, edited or redacted")
+
+    class Meta:
+        ordering = ["note", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["note", "version"], name="one_revision_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"Note {self.note_id} v{self.version}"
