@@ -1,0 +1,283 @@
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from activity.models import AuditRecord
+from agencies.models import AgencyRole, TaskForceMembership
+from agencies.services import membership_end
+from cases import access, services
+from cases.models import AccessLevel, Case, CaseShare, CaseStatus, NoteVisibility
+from tests.agencies.factories import AgencyFactory, person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_opening_a_case_numbers_it_and_makes_the_opener_lead_and_manager(case_world):
+    case = case_world.case
+    year = timezone.localdate().year
+    assert case.number == f"CTF-{year}-0001"
+    assert case.lead_agency == case_world.agencies["manager"]
+    assert access.agency_level(case, case_world.agencies["manager"]) == AccessLevel.MANAGE
+    second = services.case_open(
+        actor=case_world.user("contributor"),
+        task_force=case_world.task_force,
+        title="Second",
+        kind="labor_trafficking",
+    )
+    assert second.number == f"CTF-{year}-0002"
+    assert second.lead_agency == case_world.agencies["contributor"]
+
+
+def test_only_member_agencies_open_cases_for_a_task_force(case_world):
+    with pytest.raises(ValidationError, match="not a member"):
+        services.case_open(
+            actor=case_world.user("other"),
+            task_force=case_world.task_force,
+            title="x",
+            kind="other",
+        )
+
+
+def test_observers_do_not_open_cases(case_world):
+    observer = person(case_world.agencies["member"], role=AgencyRole.OBSERVER)
+    with pytest.raises(PermissionDenied):
+        services.case_open(
+            actor=observer, task_force=case_world.task_force, title="x", kind="other"
+        )
+
+
+def test_status_moves_along_its_path_and_every_step_is_dated(case_world):
+    manager, case = case_world.user("manager"), case_world.case
+    services.case_change_status(actor=manager, case=case, status=CaseStatus.ACTIVE)
+    services.case_change_status(actor=manager, case=case, status=CaseStatus.CLOSED, reason="Done")
+    with pytest.raises(ValidationError):
+        services.case_change_status(actor=manager, case=case, status=CaseStatus.REFERRED)
+    services.case_change_status(actor=manager, case=case, status=CaseStatus.OPEN)
+    steps = list(case.status_changes.values_list("from_status", "to_status"))
+    assert steps == [("", "open"), ("open", "active"), ("active", "closed"), ("closed", "open")]
+    assert all(c.changed_at for c in case.status_changes.all())
+
+
+def test_only_managers_edit_a_case_and_outcomes_are_recorded(case_world):
+    with pytest.raises(PermissionDenied):
+        services.case_update(actor=case_world.user("contributor"), case=case_world.case, arrests=1)
+    services.case_update(
+        actor=case_world.user("manager"),
+        case=case_world.case,
+        victims_identified=3,
+        victims_referred=2,
+        arrests=1,
+        charges_filed=4,
+    )
+    case = Case.objects.get(pk=case_world.case.pk)
+    assert (case.victims_identified, case.victims_referred, case.arrests, case.charges_filed) == (
+        3,
+        2,
+        1,
+        4,
+    )
+
+
+@pytest.mark.parametrize(
+    ("target", "changes", "field"),
+    [
+        ("member", {"level": "owner"}, "level"),
+        ("member", {"purpose": "  "}, "purpose"),
+        ("member", {"expires_on": dt.date(2000, 1, 1)}, "expires_on"),
+        ("other", {}, "agency"),
+        ("manager", {"level": "view"}, "level"),
+    ],
+)
+def test_bad_shares_are_refused_and_change_nothing(case_world, target, changes, field):
+    before = set(CaseShare.objects.values_list("pk", "ended_at"))
+    params = {"level": "view", "purpose": "MOU", **changes}
+    with pytest.raises(ValidationError) as error:
+        services.case_share(
+            actor=case_world.user("manager"),
+            case=case_world.case,
+            agency=case_world.agencies[target],
+            **params,
+        )
+    assert field in error.value.message_dict
+    assert set(CaseShare.objects.values_list("pk", "ended_at")) == before
+
+
+def test_changing_a_level_keeps_the_history_of_shares(case_world):
+    services.case_share(
+        actor=case_world.user("manager"),
+        case=case_world.case,
+        agency=case_world.agencies["viewer"],
+        level=AccessLevel.CONTRIBUTE,
+        purpose="Upgraded on request 44",
+    )
+    shares = CaseShare.objects.filter(agency=case_world.agencies["viewer"]).order_by("pk")
+    assert [s.level for s in shares] == ["view", "contribute"]
+    assert [s.ended_at is None for s in shares] == [False, True]
+    assert access.agency_level(case_world.case, case_world.agencies["viewer"]) == "contribute"
+
+
+def test_the_lead_agency_keeps_its_access(case_world):
+    with pytest.raises(ValidationError):
+        services.case_unshare(
+            actor=case_world.user("manager"),
+            case=case_world.case,
+            agency=case_world.agencies["manager"],
+        )
+
+
+def test_expired_shares_end_by_themselves_at_the_next_read(case_world):
+    share = CaseShare.objects.active().get(agency=case_world.agencies["viewer"])
+    CaseShare.objects.filter(pk=share.pk).update(expires_on=timezone.localdate() - dt.timedelta(1))
+    assert not access.visible_cases(case_world.user("viewer")).exists()
+    share.refresh_from_db()
+    assert share.end_reason == "expired"
+    assert AuditRecord.objects.filter(action="case.unshared", changes__reason="expired").exists()
+
+
+def test_a_share_with_a_future_expiry_still_works(case_world):
+    share = CaseShare.objects.active().get(agency=case_world.agencies["viewer"])
+    CaseShare.objects.filter(pk=share.pk).update(expires_on=timezone.localdate() + dt.timedelta(1))
+    assert access.visible_cases(case_world.user("viewer")).exists()
+
+
+def test_leaving_the_task_force_ends_the_agencys_shares(case_world):
+    membership = TaskForceMembership.objects.get(
+        task_force=case_world.task_force, agency=case_world.agencies["contributor"]
+    )
+    membership_end(actor=None, membership=membership)
+    assert not access.visible_cases(case_world.user("contributor")).exists()
+    assert CaseShare.objects.get(agency=case_world.agencies["contributor"]).end_reason == (
+        "left the task force"
+    )
+
+
+def test_restricted_notes_always_include_the_authors_agency(case_world):
+    note = services.note_add(
+        actor=case_world.user("excluded"),
+        case=case_world.case,
+        body="Only for us and the manager",
+        visibility=NoteVisibility.RESTRICTED,
+        restricted_to=[case_world.agencies["manager"]],
+    )
+    assert set(note.restricted_to.values_list("short_name", flat=True)) == {"EXC", "MGR"}
+
+
+@pytest.mark.parametrize(
+    ("body", "visibility", "restricted", "field"),
+    [
+        ("", "case", [], "body"),
+        ("   \n ", "case", [], "body"),
+        ("x" * 50_001, "case", [], "body"),
+        ("ok", "restricted", ["member"], "restricted_to"),
+        ("ok", "restricted", ["other"], "restricted_to"),
+        ("ok", "case", ["viewer"], "restricted_to"),
+        ("ok", "secret", [], "visibility"),
+    ],
+)
+def test_bad_notes_are_refused_and_nothing_is_stored(
+    case_world, body, visibility, restricted, field
+):
+    count = case_world.case.notes.count()
+    with pytest.raises(ValidationError) as error:
+        services.note_add(
+            actor=case_world.user("contributor"),
+            case=case_world.case,
+            body=body,
+            visibility=visibility,
+            restricted_to=[case_world.agencies[p] for p in restricted],
+        )
+    assert field in error.value.message_dict
+    assert case_world.case.notes.count() == count
+
+
+def test_editing_keeps_every_version_and_detects_stale_edits(case_world):
+    author, note = case_world.user("contributor"), case_world.restricted_note
+    services.note_edit(actor=author, note=note, expected_version=1, body="Version two")
+    with pytest.raises(services.VersionConflict):
+        services.note_edit(actor=author, note=note, expected_version=1, body="Lost update")
+    note.refresh_from_db()
+    assert (note.body, note.version) == ("Version two", 2)
+    bodies = list(note.revisions.order_by("version").values_list("body", flat=True))
+    assert bodies == ["Confidential informant CI-7 met on Tuesday.", "Version two"]
+
+
+def test_only_the_authors_agency_edits_a_note(case_world):
+    with pytest.raises(PermissionDenied):
+        services.note_edit(
+            actor=case_world.user("manager"),
+            note=case_world.restricted_note,
+            expected_version=1,
+            body="Rewritten by someone else",
+        )
+
+
+def test_redaction_blanks_the_note_but_keeps_the_text_in_revisions(case_world):
+    note = services.note_redact(
+        actor=case_world.user("manager"), note=case_world.open_note, reason="Wrong case"
+    )
+    assert note.body == "" and note.is_redacted and note.version == 2
+    revisions = list(note.revisions.order_by("version").values_list("change", "body"))
+    assert revisions == [("created", "Surveillance schedule agreed."), ("redacted", "")]
+    with pytest.raises(ValidationError):
+        services.note_redact(actor=case_world.user("manager"), note=note, reason="Again")
+    with pytest.raises(ValidationError):
+        services.note_redact(
+            actor=case_world.user("manager"), note=case_world.restricted_note, reason=" "
+        )
+
+
+def test_widening_a_note_does_not_open_its_earlier_restricted_text(case_world):
+    note = case_world.restricted_note
+    services.note_edit(
+        actor=case_world.user("contributor"),
+        note=note,
+        expected_version=1,
+        body="Now for everyone: meeting moved.",
+        visibility=NoteVisibility.CASE,
+    )
+    viewer_revisions = access.visible_revisions(case_world.user("viewer"), note)
+    assert [r.body for r in viewer_revisions] == ["Now for everyone: meeting moved."]
+
+
+def test_sharing_and_unsharing_are_audited(case_world):
+    services.case_unshare(
+        actor=case_world.user("manager"), case=case_world.case, agency=case_world.agencies["viewer"]
+    )
+    actions = list(
+        AuditRecord.objects.filter(target_id=str(case_world.case.pk)).values_list(
+            "action", flat=True
+        )
+    )
+    assert actions.count("case.shared") == 4
+    assert "case.unshared" in actions
+
+
+def test_no_agency_group_holds_a_model_wide_case_permission(case_world):
+    for agency in case_world.agencies.values():
+        assert not agency.group.permissions.filter(content_type__app_label="cases").exists()
+        assert not case_world.users.get("manager").has_perm("cases.view_case")
+
+
+def test_permissions_go_with_their_case(case_world):
+    from cases.models import CaseAgencyPermission
+
+    case_id = case_world.case.pk
+    Case.objects.filter(pk=case_id).delete()
+    assert not CaseAgencyPermission.objects.filter(content_object_id=case_id).exists()
+
+
+def test_an_inactive_agency_cannot_be_given_a_case(case_world):
+    agency = AgencyFactory(active=False)
+    from tests.agencies.factories import MembershipFactory
+
+    MembershipFactory(task_force=case_world.task_force, agency=agency)
+    with pytest.raises(ValidationError):
+        services.case_share(
+            actor=case_world.user("manager"),
+            case=case_world.case,
+            agency=agency,
+            level="view",
+            purpose="x",
+        )
