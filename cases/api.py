@@ -1,6 +1,5 @@
 """REST API of cases, sharing and notes. Views are thin: the policy fetches, services write."""
 
-import django_filters
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,6 +11,7 @@ from rest_framework.views import APIView
 from agencies.api import AgencyRefSerializer, TaskForceRefSerializer
 from agencies.models import Agency, TaskForce
 from cases import access, selectors, services
+from cases.filters import CaseFilter
 from cases.models import (
     AccessLevel,
     Case,
@@ -87,30 +87,6 @@ class CaseUpdateSerializer(serializers.Serializer):
     victims_referred = serializers.IntegerField(min_value=0, required=False)
     arrests = serializers.IntegerField(min_value=0, required=False)
     charges_filed = serializers.IntegerField(min_value=0, required=False)
-
-
-class CaseFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
-    kind = django_filters.ChoiceFilter(choices=CaseKind.choices)
-    priority = django_filters.ChoiceFilter(choices=CasePriority.choices)
-    task_force = django_filters.ModelChoiceFilter(queryset=TaskForce.objects.all())
-    lead_agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all())
-    q = django_filters.CharFilter(method="search", label="Text in number, title or summary")
-    ordering = django_filters.ChoiceFilter(
-        choices=[(key, key) for key in selectors.CASE_ORDERINGS],
-        method="order",
-        label="Order by: " + ", ".join(selectors.CASE_ORDERINGS),
-    )
-
-    class Meta:
-        model = Case
-        fields = ["status", "kind", "priority", "task_force", "lead_agency"]
-
-    def search(self, queryset, name, value):
-        return selectors.case_search(queryset, value)
-
-    def order(self, queryset, name, value):
-        return queryset.order_by(*selectors.CASE_ORDERINGS[value])
 
 
 class CaseViewSet(viewsets.GenericViewSet):

@@ -9,3 +9,15 @@ register = template.Library()
 def contacts_visible_in(agency, visible_ids):
     """``{% if agency|contacts_visible_in:partner_ids %}``: the directory rule, asked once."""
     return selectors.contacts_visible(visible_ids, agency)
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ levels|get_item:case.pk }}``."""
+    return mapping.get(key) if mapping else None
+
+
+@register.inclusion_tag("frontend/_field.html")
+def field(bound_field):
+    """A form field with its label, help text and errors."""
+    return {"field": bound_field}

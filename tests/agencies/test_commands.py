@@ -104,3 +104,28 @@ def test_a_demo_liaison_does_not_see_contacts_outside_their_task_forces():
     contacts = {row["short_name"]: row["contact"] is not None for row in rows}
     assert contacts["FBI"] and contacts["KBI"] and contacts["MOAGO"]
     assert not contacts["HTTC"] and not contacts["TAT"]
+
+
+def test_the_demo_cases_show_sharing_at_work():
+    from cases import access
+    from cases.models import Case
+
+    seed()
+    users = {u.username: u for u in get_user_model().objects.all()}
+
+    def titles(username):
+        return set(access.visible_cases(users[username]).values_list("title", flat=True))
+
+    motel, massage = (
+        "I-70 motel corridor: suspected sex trafficking",
+        ("Illicit massage business in a strip mall"),
+    )
+    assert titles("kcpd.liaison") == {motel}
+    assert titles("oppd.liaison") == {motel, massage}
+    assert titles("httc.liaison") == set()
+    assert titles("bcso.liaison") == set()
+    case = Case.objects.get(title=motel)
+    fbi_notes = {n.body[:20] for n in access.visible_notes(users["fbi.liaison"], case)}
+    oppd_notes = {n.body[:20] for n in access.visible_notes(users["oppd.liaison"], case)}
+    assert "A confidential sourc" in fbi_notes
+    assert "A confidential sourc" not in oppd_notes

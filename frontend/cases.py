@@ -1,0 +1,289 @@
+"""Case pages: the list, a case with its notes and sharing, the access report, note edits.
+
+Every object comes through the access policy (404 when not visible, 403 when the level is
+missing); every change goes through ``cases.services``.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from agencies.models import Agency
+from agencies.selectors import user_task_forces
+from cases import access, selectors, services
+from cases.filters import CaseFilter
+from cases.models import AccessLevel, CaseStatus
+from frontend.forms import (
+    CaseEditForm,
+    CaseOpenForm,
+    NoteEditForm,
+    NoteForm,
+    RedactForm,
+    ShareForm,
+    StatusForm,
+)
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    for field, messages_ in getattr(error, "message_dict", {"__all__": error.messages}).items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+@login_required
+def case_list(request):
+    """The cases the person's agency takes part in, filtered and ordered."""
+    filterset = CaseFilter(
+        request.GET,
+        queryset=selectors.case_list(request.user).order_by(*selectors.CASE_ORDERINGS["updated"]),
+    )
+    cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    levels = access.agency_levels(request.user, [case.pk for case in page])
+    return render(
+        request,
+        "frontend/case_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "levels": levels,
+            "can_open": user_task_forces(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def case_open(request):
+    task_forces = user_task_forces(request.user)
+    form = CaseOpenForm(request.POST or None, task_forces=task_forces)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, f"Case {case.number} is open; your agency leads it.")
+            return redirect(case)
+    return render(request, "frontend/case_open.html", {"form": form})
+
+
+def _share_candidates(case):
+    """Current member agencies of the case's task force, for the share form."""
+    from agencies.models import TaskForceMembership
+
+    members = TaskForceMembership.objects.current().filter(task_force=case.task_force)
+    return Agency.objects.filter(pk__in=members.values("agency"), active=True).exclude(
+        pk=case.lead_agency_id
+    )
+
+
+def _case_page(request, case, level, note_form=None):
+    notes = list(selectors.note_timeline(request.user, case))
+    services.case_record_read(actor=request.user, case=case, note_ids=[n.pk for n in notes])
+    agencies_with_access = Agency.objects.filter(pk__in=access.case_agency_ids(case))
+    can_manage = access.has_level(level, AccessLevel.MANAGE)
+    context = {
+        "case": case,
+        "level": level,
+        "can_manage": can_manage,
+        "can_contribute": access.has_level(level, AccessLevel.CONTRIBUTE),
+        "shares": selectors.active_shares(case),
+        "status_changes": case.status_changes.select_related("changed_by"),
+        "notes": [
+            {
+                "note": note,
+                "can_edit": access.can_edit_note(request.user, note, level),
+                "can_redact": access.can_redact_note(request.user, note, level),
+            }
+            for note in notes
+        ],
+        "note_form": note_form or NoteForm(agencies=agencies_with_access),
+    }
+    if can_manage:
+        context["share_form"] = ShareForm(agencies=_share_candidates(case))
+        context["status_form"] = StatusForm(
+            choices=[(s, CaseStatus(s).label) for s in services.STATUS_TRANSITIONS[case.status]]
+        )
+    return render(request, "frontend/case_detail.html", context)
+
+
+@login_required
+def case_detail(request, pk: int):
+    """A case, its sharing, and the notes the person's agency may read. POST adds a note."""
+    case, level = access.case_for(
+        request.user, pk, queryset=selectors.case_detail_queryset(request.user)
+    )
+    if request.method != "POST":
+        return _case_page(request, case, level)
+    if not access.has_level(level, AccessLevel.CONTRIBUTE):
+        raise PermissionDenied("Your agency may read this case but not add notes.")
+    agencies = Agency.objects.filter(pk__in=access.case_agency_ids(case))
+    form = NoteForm(request.POST, agencies=agencies)
+    if form.is_valid():
+        try:
+            services.note_add(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Note added.")
+            return redirect(case)
+    return _case_page(request, case, level, note_form=form)
+
+
+@login_required
+def case_edit(request, pk: int):
+    case, _ = access.case_for(request.user, pk, need=AccessLevel.MANAGE)
+    fields = [
+        "title",
+        "kind",
+        "priority",
+        "summary",
+        "victims_identified",
+        "victims_referred",
+        "arrests",
+        "charges_filed",
+    ]
+    form = CaseEditForm(request.POST or None, initial={f: getattr(case, f) for f in fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_update(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Case updated.")
+            return redirect(case)
+    return render(request, "frontend/case_edit.html", {"case": case, "form": form})
+
+
+@login_required
+@require_POST
+def case_status(request, pk: int):
+    case, _ = access.case_for(request.user, pk, need=AccessLevel.MANAGE)
+    try:
+        services.case_change_status(
+            actor=request.user,
+            case=case,
+            status=request.POST.get("status", ""),
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Status changed.")
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def case_share(request, pk: int):
+    case, _ = access.case_for(request.user, pk, need=AccessLevel.MANAGE)
+    form = ShareForm(request.POST, agencies=_share_candidates(case))
+    if not form.is_valid():
+        messages.error(
+            request,
+            "Sharing failed: "
+            + "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()),
+        )
+        return redirect(case)
+    try:
+        share = services.case_share(actor=request.user, case=case, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, "Sharing failed: " + _error_text(error))
+    else:
+        messages.success(request, f"Shared with {share.agency.short_name} ({share.level}).")
+    return redirect(case)
+
+
+@login_required
+@require_POST
+def case_revoke(request, pk: int, agency_id: int):
+    case, _ = access.case_for(request.user, pk, need=AccessLevel.MANAGE)
+    agency = Agency.objects.filter(pk=agency_id).first()
+    if agency is None:
+        raise Http404
+    try:
+        services.case_unshare(actor=request.user, case=case, agency=agency)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, f"{agency.short_name} no longer has access.")
+    return redirect(case)
+
+
+@login_required
+def case_access_report(request, pk: int):
+    """Who read the case and which notes, when. Managing agencies only."""
+    case, _ = access.case_for(request.user, pk, need=AccessLevel.MANAGE)
+    page = Paginator(selectors.case_access_report(case), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "frontend/case_access_report.html",
+        {"case": case, "page": page, "summary": selectors.case_reader_summary(case)},
+    )
+
+
+@login_required
+def note_edit(request, pk: int):
+    note, level = access.note_for(request.user, pk)
+    if not access.can_edit_note(request.user, note, level):
+        raise PermissionDenied("Only the author's agency edits a note.")
+    agencies = Agency.objects.filter(pk__in=access.case_agency_ids(note.case))
+    initial = {
+        "body": note.body,
+        "visibility": note.visibility,
+        "restricted_to": note.restricted_to.all(),
+        "version": note.version,
+    }
+    form = NoteEditForm(request.POST or None, initial=initial, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            services.note_edit(
+                actor=request.user, note=note, expected_version=data.pop("version"), **data
+            )
+        except services.VersionConflict:
+            form.add_error(
+                None,
+                "Someone changed this note while you were editing it. Your text is below; "
+                "the current version is shown in the case. Copy what you need and edit again.",
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, "Note updated.")
+            return redirect(note.case)
+    return render(request, "frontend/note_edit.html", {"note": note, "form": form})
+
+
+@login_required
+@require_POST
+def note_redact(request, pk: int):
+    note, _ = access.note_for(request.user, pk)
+    form = RedactForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the reason for the redaction.")
+        return redirect(note.case)
+    try:
+        services.note_redact(actor=request.user, note=note, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Note redacted; its text remains in the revisions.")
+    return redirect(note.case)
+
+
+@login_required
+def note_revisions(request, pk: int):
+    note, _ = access.note_for(request.user, pk)
+    return render(
+        request,
+        "frontend/note_revisions.html",
+        {"note": note, "revisions": access.visible_revisions(request.user, note)},
+    )
