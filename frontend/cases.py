@@ -109,7 +109,11 @@ def _case_page(request, case, level, note_form=None):
     if can_manage:
         context["share_form"] = ShareForm(agencies=_share_candidates(case))
         context["status_form"] = StatusForm(
-            choices=[(s, CaseStatus(s).label) for s in services.STATUS_TRANSITIONS[case.status]]
+            choices=[
+                (value, label)
+                for value, label in CaseStatus.choices
+                if value in services.STATUS_TRANSITIONS[case.status]
+            ]
         )
     return render(request, "frontend/case_detail.html", context)
 
