@@ -281,3 +281,16 @@ def test_an_inactive_agency_cannot_be_given_a_case(case_world):
             level="view",
             purpose="x",
         )
+
+
+def test_the_expiry_command_ends_due_shares(case_world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    share = CaseShare.objects.active().get(agency=case_world.agencies["viewer"])
+    CaseShare.objects.filter(pk=share.pk).update(expires_on=timezone.localdate() - dt.timedelta(1))
+    out = StringIO()
+    call_command("end_expired_shares", stdout=out)
+    assert out.getvalue().strip() == "1 expired share(s) ended."
+    assert access.agency_level(case_world.case, case_world.agencies["viewer"]) is None
