@@ -95,7 +95,9 @@ class Case(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.number} {self.title}"
+        # The number only: titles are case content, and this text reaches the audit trail
+        # and the admin, which people outside the case may read.
+        return self.number
 
     def get_absolute_url(self) -> str:
         return reverse("case-detail", args=[self.pk])

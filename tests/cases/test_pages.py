@@ -217,3 +217,20 @@ def test_the_case_page_runs_a_bounded_number_of_queries(case_world, django_asser
     client = client_for(case_world, "manager")
     with django_assert_max_num_queries(15):
         assert client.get(f"/cases/{case_world.case.pk}/").status_code == 200
+
+
+def test_the_admin_shows_case_metadata_but_no_content(case_world):
+    from tests.agencies.factories import UserFactory
+
+    client = Client()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    listing = client.get("/admin/cases/case/")
+    assert listing.status_code == 200
+    assert case_world.case.number in listing.content.decode()
+    detail = client.get(f"/admin/cases/case/{case_world.case.pk}/change/").content.decode()
+    shares = client.get("/admin/cases/caseshare/").content.decode()
+    for text in (detail, shares, listing.content.decode()):
+        assert "Motel corridor" not in text
+        assert "Surveillance schedule" not in text
+        assert "Joint work along I-70" not in text
+    assert client.get("/admin/cases/note/").status_code == 404
