@@ -293,36 +293,32 @@ def case_unshare(*, actor, case: Case, agency: Agency) -> None:
     _end_share(share, actor=actor, reason="revoked")
 
 
+def _end_shares(filters: dict, *, actor, reason: str) -> int:
+    shares = (
+        CaseShare.objects.active()
+        .select_for_update()
+        .filter(**filters)
+        .select_related("case", "agency")
+    )
+    for share in shares:
+        _end_share(share, actor=actor, reason=reason)
+    return len(shares)
+
+
 @transaction.atomic
 def case_shares_end_expired() -> int:
     """End every share whose expiry date has passed. Returns how many ended."""
-    due = (
-        CaseShare.objects.active()
-        .select_for_update()
-        .filter(expires_on__lt=timezone.localdate())
-        .select_related("case", "agency")
-    )
-    count = 0
-    for share in due:
-        _end_share(share, actor=None, reason="expired")
-        count += 1
-    return count
+    return _end_shares({"expires_on__lt": timezone.localdate()}, actor=None, reason="expired")
 
 
 @transaction.atomic
 def case_shares_end_for_agency(*, actor, agency: Agency, task_force: TaskForce) -> int:
     """An agency that leaves a task force loses its shares of the task force's cases."""
-    shares = (
-        CaseShare.objects.active()
-        .select_for_update()
-        .filter(agency=agency, case__task_force=task_force)
-        .select_related("case", "agency")
+    return _end_shares(
+        {"agency": agency, "case__task_force": task_force},
+        actor=actor,
+        reason="left the task force",
     )
-    count = 0
-    for share in shares:
-        _end_share(share, actor=actor, reason="left the task force")
-        count += 1
-    return count
 
 
 # Notes
