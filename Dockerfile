@@ -10,6 +10,8 @@ COPY pyproject.toml README.md ./
 COPY portal ./portal
 COPY agencies ./agencies
 COPY activity ./activity
+COPY cases ./cases
+COPY meetings ./meetings
 COPY frontend ./frontend
 COPY manage.py ./
 RUN pip install --no-cache-dir . \

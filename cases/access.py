@@ -241,3 +241,98 @@ def visible_revisions(user, note: Note) -> list[NoteRevision]:
         for revision in note.revisions.select_related("edited_by").order_by("version")
         if revision.visibility == NoteVisibility.CASE or agency.pk in revision.restricted_to
     ]
+
+
+# Meetings and trainings
+#
+# An agency sees a meeting it is invited to; coordinators see every meeting of their task
+# force; a training open to all is seen by every agency; a person sees a training they
+# registered for. A meeting linked to a case shows the case only to agencies that see it.
+
+
+def coordinated_task_force_ids(user) -> set[int]:
+    if user is None or not user.is_authenticated or caller_agency(user) is None:
+        return set()
+    return set(user.coordinated_task_forces.values_list("pk", flat=True))
+
+
+def is_coordinator(user, task_force_id: int) -> bool:
+    return task_force_id in coordinated_task_force_ids(user)
+
+
+def visible_meetings(user) -> QuerySet:
+    from meetings.models import Invitation, Meeting, MeetingKind, Registration
+
+    agency = caller_agency(user)
+    if agency is None:
+        return Meeting.objects.none()
+    invited = Invitation.objects.filter(agency_id=agency.pk).values("meeting_id")
+    registered = Registration.objects.filter(user_id=user.pk).values("meeting_id")
+    return Meeting.objects.filter(
+        Q(pk__in=invited)
+        | Q(pk__in=registered)
+        | Q(task_force_id__in=coordinated_task_force_ids(user))
+        | Q(kind=MeetingKind.TRAINING, open_to_all=True)
+    )
+
+
+def feed_meetings(user) -> QuerySet:
+    """What a person's calendar subscription lists: their agency's meetings (invited or
+    coordinated) and the trainings they registered for."""
+    from meetings.models import Invitation, Meeting, Registration, RegistrationStatus
+
+    agency = caller_agency(user)
+    if agency is None:
+        return Meeting.objects.none()
+    invited = Invitation.objects.filter(agency_id=agency.pk).values("meeting_id")
+    registered = Registration.objects.filter(user_id=user.pk).exclude(
+        status=RegistrationStatus.CANCELLED
+    )
+    return Meeting.objects.filter(
+        Q(pk__in=invited)
+        | Q(pk__in=registered.values("meeting_id"))
+        | Q(task_force_id__in=coordinated_task_force_ids(user))
+    )
+
+
+def meeting_for(user, pk, *, queryset=None):
+    """The meeting if the caller may see it; 404 otherwise."""
+    from meetings.models import Meeting
+
+    try:
+        return (queryset if queryset is not None else visible_meetings(user)).get(pk=pk)
+    except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def require_coordinator(user, meeting) -> None:
+    """403 for someone who sees the meeting but does not coordinate its task force."""
+    if not is_coordinator(user, meeting.task_force_id):
+        raise PermissionDenied("Only the task force's coordinators change its meetings.")
+
+
+def answering_invitation(user, meeting):
+    """The invitation a liaison may answer for their agency, or ``None``."""
+    from agencies.models import AgencyRole
+
+    agency = caller_agency(user)
+    if agency is None or user.profile.role != AgencyRole.LIAISON:
+        return None
+    return meeting.invitations.filter(agency_id=agency.pk).first()
+
+
+def meeting_case_visible(user, meeting) -> bool:
+    return meeting.case_id is not None and visible_cases(user).filter(pk=meeting.case_id).exists()
+
+
+def invitable_agency_ids(task_force, case=None) -> set[int]:
+    """Agencies a meeting may invite: current members of the task force; for a meeting
+    about a case, only those among them with access to the case."""
+    from agencies.models import TaskForceMembership
+
+    members = set(
+        TaskForceMembership.objects.current()
+        .filter(task_force=task_force, agency__active=True)
+        .values_list("agency_id", flat=True)
+    )
+    return members & case_agency_ids(case) if case is not None else members

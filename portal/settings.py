@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "activity",
     "agencies",
     "cases",
+    "meetings",
     "frontend",
 ]
 
@@ -202,6 +203,8 @@ SPECTACULAR_SETTINGS = {
         "CaseStatusEnum": "cases.models.CaseStatus",
         "AccessLevelEnum": "cases.models.AccessLevel",
         "NoteVisibilityEnum": "cases.models.NoteVisibility",
+        "MeetingKindEnum": "meetings.models.MeetingKind",
+        "ProfessionEnum": "agencies.models.Profession",
     },
 }
 

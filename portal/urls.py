@@ -10,6 +10,7 @@ from portal.health import healthz
 api_v1 = [
     path("", include("agencies.api_urls")),
     path("", include("cases.api_urls")),
+    path("", include("meetings.api_urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,415 @@
+"""REST API of meetings, answers, occurrences, trainings and iCalendar. Thin views: the
+policy fetches, services write."""
+
+import datetime as dt
+
+import django_filters
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response as ApiResponse
+from rest_framework.views import APIView
+
+from agencies.api import AgencyRefSerializer, TaskForceRefSerializer
+from agencies.models import Agency, Profession, TaskForce
+from cases import access
+from cases.api import PersonRefSerializer
+from meetings import exports, ics, recurrence, selectors, services
+from meetings.models import Meeting, MeetingKind, RegistrationStatus, Response
+
+DEFAULT_RANGE = dt.timedelta(days=90)
+MAX_RANGE = dt.timedelta(days=400)
+
+
+class InvitationSerializer(serializers.Serializer):
+    agency = AgencyRefSerializer()
+    response = serializers.CharField()
+    note = serializers.CharField()
+    attendees = serializers.CharField()
+    responded_at = serializers.DateTimeField(allow_null=True)
+    recorded_by_coordinator = serializers.BooleanField()
+
+
+class OccurrenceSerializer(serializers.Serializer):
+    original_start = serializers.DateTimeField()
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    cancelled = serializers.BooleanField()
+    moved = serializers.BooleanField()
+
+
+class CaseRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    number = serializers.CharField()
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    task_force = TaskForceRefSerializer()
+    organizer = PersonRefSerializer()
+    invitations = InvitationSerializer(many=True)
+    case = serializers.SerializerMethodField()
+    occurrences = serializers.SerializerMethodField()
+    confirmed_registrations = serializers.SerializerMethodField()
+    can_manage = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "agenda",
+            "starts_at",
+            "ends_at",
+            "timezone",
+            "location",
+            "video_url",
+            "task_force",
+            "case",
+            "confidential",
+            "recurrence",
+            "status",
+            "sequence",
+            "organizer",
+            "minutes",
+            "open_to_all",
+            "topics",
+            "capacity",
+            "registration_deadline",
+            "eligible_professions",
+            "confirmed_registrations",
+            "invitations",
+            "occurrences",
+            "can_manage",
+        ]
+
+    @extend_schema_field(CaseRefSerializer(allow_null=True))
+    def get_case(self, meeting):
+        visible = self.context.get("visible_case_ids", set())
+        if meeting.case_id in visible:
+            return {"id": meeting.case_id, "number": meeting.case.number}
+        return None
+
+    @extend_schema_field(OccurrenceSerializer(many=True))
+    def get_occurrences(self, meeting):
+        window = self.context.get("window")
+        if window is None:
+            return []
+        found = recurrence.occurrences(
+            meeting, *window, changes=list(meeting.occurrence_changes.all())
+        )
+        return [
+            {
+                "original_start": o.original_start,
+                "starts_at": o.starts_at,
+                "ends_at": o.ends_at,
+                "cancelled": o.cancelled,
+                "moved": o.moved,
+            }
+            for o in found
+        ]
+
+    def get_confirmed_registrations(self, meeting) -> int | None:
+        if not meeting.is_training:
+            return None
+        return sum(
+            1 for r in meeting.registrations.all() if r.status == RegistrationStatus.CONFIRMED
+        )
+
+    def get_can_manage(self, meeting) -> bool:
+        return meeting.task_force_id in self.context.get("coordinated", set())
+
+
+class MeetingWriteSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+    task_force = serializers.PrimaryKeyRelatedField(queryset=TaskForce.objects.all())
+    kind = serializers.ChoiceField(choices=MeetingKind.choices)
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+    timezone = serializers.CharField(required=False, max_length=64)
+    agenda = serializers.CharField(required=False, allow_blank=True)
+    location = serializers.CharField(required=False, allow_blank=True, max_length=300)
+    video_url = serializers.URLField(required=False, allow_blank=True)
+    invited_agencies = serializers.PrimaryKeyRelatedField(
+        queryset=Agency.objects.all(), many=True, required=False
+    )
+    invite_all = serializers.BooleanField(required=False, default=False)
+    recurrence = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    case = serializers.IntegerField(required=False, allow_null=True)
+    confidential = serializers.BooleanField(required=False, default=False)
+    open_to_all = serializers.BooleanField(required=False, default=False)
+    topics = serializers.CharField(required=False, allow_blank=True)
+    capacity = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    registration_deadline = serializers.DateTimeField(required=False, allow_null=True)
+    eligible_professions = serializers.ListField(
+        child=serializers.ChoiceField(choices=Profession.choices), required=False
+    )
+    minutes = serializers.CharField(required=False, allow_blank=True)
+
+
+def _schedule_kwargs(data: dict, user) -> dict:
+    """Map API names to the service's and resolve the case through the policy."""
+    mapped = dict(data)
+    if "timezone" in mapped:
+        mapped["timezone_name"] = mapped.pop("timezone")
+    if "recurrence" in mapped:
+        mapped["recurrence_rule"] = mapped.pop("recurrence")
+    if "case" in mapped:
+        case_id = mapped.pop("case")
+        if case_id is not None:
+            case = access.visible_cases(user).filter(pk=case_id).first()
+            if case is None:
+                raise serializers.ValidationError({"case": ["Unknown case."]})
+            mapped["case"] = case
+    return mapped
+
+
+class MeetingFilter(django_filters.FilterSet):
+    task_force = django_filters.ModelChoiceFilter(queryset=TaskForce.objects.all())
+    kind = django_filters.ChoiceFilter(choices=MeetingKind.choices)
+
+    class Meta:
+        model = Meeting
+        fields = ["task_force", "kind"]
+
+
+def _window(request):
+    """The [from, to) range of a list; occurrences are expanded within it."""
+    try:
+        start = (
+            serializers.DateTimeField().to_internal_value(request.query_params["from"])
+            if "from" in request.query_params
+            else timezone.now() - dt.timedelta(days=1)
+        )
+        end = (
+            serializers.DateTimeField().to_internal_value(request.query_params["to"])
+            if "to" in request.query_params
+            else start + DEFAULT_RANGE
+        )
+    except serializers.ValidationError as exc:
+        raise serializers.ValidationError({"from": exc.detail}) from exc
+    if end <= start:
+        raise serializers.ValidationError({"to": ["'to' must be after 'from'."]})
+    if end - start > MAX_RANGE:
+        raise serializers.ValidationError({"to": ["Ask for at most 400 days at a time."]})
+    return start, end
+
+
+class MeetingViewSet(viewsets.GenericViewSet):
+    """Meetings and trainings the caller's agency was invited to, open trainings, and every
+    meeting of the task forces the caller coordinates."""
+
+    serializer_class = MeetingSerializer
+    filterset_class = MeetingFilter
+    lookup_value_regex = r"\d+"
+    queryset = Meeting.objects.none()  # for the schema; reads go through the policy
+
+    def get_queryset(self):
+        return selectors.meeting_list(self.request.user)
+
+    def _context(self, meetings, window=None):
+        user = self.request.user
+        case_ids = {m.case_id for m in meetings if m.case_id}
+        return {
+            "visible_case_ids": set(
+                access.visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True)
+            )
+            if case_ids
+            else set(),
+            "coordinated": access.coordinated_task_force_ids(user),
+            "window": window,
+        }
+
+    def _one(self, meeting, status_code=200, conflicts=None):
+        meeting = access.meeting_for(self.request.user, meeting.pk, queryset=self.get_queryset())
+        now = timezone.now()
+        body = MeetingSerializer(
+            meeting,
+            context=self._context([meeting], (now - dt.timedelta(days=1), now + DEFAULT_RANGE)),
+        ).data
+        if conflicts is not None:
+            body["conflicts"] = conflicts
+        return ApiResponse(body, status=status_code)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATETIME),
+            OpenApiParameter("to", OpenApiTypes.DATETIME),
+        ],
+        responses=MeetingSerializer(many=True),
+    )
+    def list(self, request):
+        window = _window(request)
+        meetings = selectors.meetings_in_window(self.filter_queryset(self.get_queryset()), *window)
+        page = self.paginate_queryset(meetings)
+        return self.get_paginated_response(
+            MeetingSerializer(page, many=True, context=self._context(page, window)).data
+        )
+
+    @extend_schema(request=MeetingWriteSerializer, responses={201: MeetingSerializer})
+    def create(self, request):
+        serializer = MeetingWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = _schedule_kwargs(serializer.validated_data, request.user)
+        data.pop("minutes", None)
+        meeting, conflicts = services.meeting_schedule(actor=request.user, **data)
+        return self._one(meeting, status.HTTP_201_CREATED, conflicts=conflicts)
+
+    @extend_schema(responses=MeetingSerializer)
+    def retrieve(self, request, pk=None):
+        return self._one(access.meeting_for(request.user, pk))
+
+    @extend_schema(request=MeetingWriteSerializer, responses=MeetingSerializer)
+    def partial_update(self, request, pk=None):
+        meeting = access.meeting_for(request.user, pk)
+        serializer = MeetingWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = _schedule_kwargs(serializer.validated_data, request.user)
+        for fixed in ("task_force", "kind", "case", "invite_all"):
+            if fixed in data:
+                raise serializers.ValidationError(
+                    {fixed: ["This cannot change; cancel and schedule a new meeting."]}
+                )
+        meeting, conflicts = services.meeting_update(actor=request.user, meeting=meeting, **data)
+        return self._one(meeting, conflicts=conflicts)
+
+    @extend_schema(exclude=True)
+    def update(self, request, pk=None):
+        raise exceptions.MethodNotAllowed("PUT", detail="Use PATCH to change a meeting.")
+
+    @extend_schema(responses=MeetingSerializer)
+    def destroy(self, request, pk=None):
+        """Cancel the meeting: it stays visible, marked cancelled."""
+        meeting = access.meeting_for(request.user, pk)
+        services.meeting_cancel(
+            actor=request.user, meeting=meeting, reason=str(request.data.get("reason", ""))[:500]
+        )
+        return self._one(meeting)
+
+    @extend_schema(request=None, responses=None)
+    @action(detail=True, methods=["post"])
+    def rsvp(self, request, pk=None):
+        """Answer for your agency: ``{response, note?, attendees?}``; a coordinator records
+        an answer given by phone with ``agency``."""
+        meeting = access.meeting_for(request.user, pk)
+        serializer = RsvpSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        invitation = services.meeting_rsvp(
+            actor=request.user, meeting=meeting, **serializer.validated_data
+        )
+        return ApiResponse(InvitationSerializer(invitation).data)
+
+    @extend_schema(request=None, responses=None)
+    @action(detail=True, methods=["post"])
+    def occurrences(self, request, pk=None):
+        """Cancel or move one occurrence of a recurring meeting (coordinators):
+        ``{original_start, action: "cancel"|"move", starts_at?, ends_at?}``."""
+        meeting = access.meeting_for(request.user, pk)
+        serializer = OccurrenceChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if data["action"] == "cancel":
+            services.occurrence_cancel(
+                actor=request.user, meeting=meeting, original_start=data["original_start"]
+            )
+        else:
+            if not data.get("starts_at") or not data.get("ends_at"):
+                raise serializers.ValidationError(
+                    {"starts_at": ["Moving an occurrence needs starts_at and ends_at."]}
+                )
+            services.occurrence_move(
+                actor=request.user,
+                meeting=meeting,
+                original_start=data["original_start"],
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+            )
+        return self._one(meeting)
+
+
+class RsvpSerializer(serializers.Serializer):
+    response = serializers.ChoiceField(
+        choices=[Response.ACCEPTED, Response.TENTATIVE, Response.DECLINED]
+    )
+    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    attendees = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
+    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False)
+
+
+class OccurrenceChangeSerializer(serializers.Serializer):
+    original_start = serializers.DateTimeField()
+    action = serializers.ChoiceField(choices=["cancel", "move"])
+    starts_at = serializers.DateTimeField(required=False)
+    ends_at = serializers.DateTimeField(required=False)
+
+
+class MeetingIcsView(APIView):
+    """The meeting as an iCalendar file."""
+
+    @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR})
+    def get(self, request, pk):
+        meeting = access.meeting_for(request.user, pk)
+        body = ics.calendar(
+            [meeting],
+            url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
+            name=meeting.task_force.name,
+        )
+        return ics_response(body, f"meeting-{meeting.pk}.ics")
+
+
+def ics_response(body: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class RegistrationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    person = PersonRefSerializer(source="user")
+    agency = AgencyRefSerializer(source="user.profile.agency", allow_null=True, default=None)
+    profession = serializers.CharField(source="user.profile.profession", default=None)
+    created_at = serializers.DateTimeField()
+
+
+class RegistrationsView(APIView):
+    """Coordinators see every registration of a training; others see their own.
+    POST registers the caller: confirmed while seats remain, waitlisted after."""
+
+    @extend_schema(responses=RegistrationSerializer(many=True))
+    def get(self, request, pk):
+        meeting = access.meeting_for(request.user, pk)
+        registrations = selectors.registrations_for(request.user, meeting)
+        return ApiResponse(RegistrationSerializer(registrations, many=True).data)
+
+    @extend_schema(request=None, responses={201: RegistrationSerializer})
+    def post(self, request, pk):
+        meeting = access.meeting_for(request.user, pk)
+        registration = services.registration_register(actor=request.user, meeting=meeting)
+        return ApiResponse(
+            RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED
+        )
+
+
+class RegistrationCancelView(APIView):
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk, rid):
+        meeting = access.meeting_for(request.user, pk)
+        registration = selectors.registrations_for(request.user, meeting).filter(pk=rid).first()
+        if registration is None:
+            raise exceptions.NotFound()
+        services.registration_cancel(actor=request.user, registration=registration)
+        return ApiResponse(status=status.HTTP_204_NO_CONTENT)
+
+
+class RosterView(APIView):
+    """The training's roster as CSV (coordinators)."""
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request, pk):
+        meeting = access.meeting_for(request.user, pk)
+        access.require_coordinator(request.user, meeting)
+        return exports.roster_response(meeting)

@@ -1,0 +1,95 @@
+"""iCalendar (RFC 5545) for meetings, built with the ``icalendar`` library.
+
+One VEVENT per meeting with a stable UID, DTSTART/DTEND in the meeting's zone (TZID) with
+the matching VTIMEZONE, RRULE and EXDATE for a recurring meeting, and one more VEVENT with
+RECURRENCE-ID for each moved occurrence. SEQUENCE grows with every change. A confidential
+meeting carries only its time and "Busy": calendars leave the portal.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from icalendar import Calendar, Event, vCalAddress, vRecur, vText
+
+PRODID = "-//Crossroads//Task force calendar//EN"
+
+
+def _uid(meeting) -> str:
+    return f"meeting-{meeting.pk}@crossroads"
+
+
+def _local(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
+    return moment.astimezone(tz)
+
+
+def _describe(event: Event, meeting, url: str) -> None:
+    if meeting.confidential:
+        event.add("summary", "Busy")
+        event.add("class", "CONFIDENTIAL")
+        return
+    event.add("summary", meeting.title)
+    description = meeting.agenda
+    if meeting.video_url:
+        description = f"{description}\n\nVideo: {meeting.video_url}".strip()
+    if description:
+        event.add("description", description)
+    if meeting.location:
+        event.add("location", meeting.location)
+    event.add("url", url)
+    organizer = vCalAddress(f"mailto:{meeting.organizer.email or 'noreply@crossroads.invalid'}")
+    organizer.params["cn"] = vText(meeting.organizer.get_full_name() or meeting.organizer.username)
+    event.add("organizer", organizer)
+
+
+def meeting_events(meeting, *, url: str, changes=None) -> list[Event]:
+    """The VEVENTs of one meeting: the series (or single meeting) and its moved occurrences."""
+    tz = ZoneInfo(meeting.timezone)
+    changes = list(meeting.occurrence_changes.all()) if changes is None else changes
+    stamp = timezone.now()
+    status = "CANCELLED" if meeting.is_cancelled else "CONFIRMED"
+
+    main = Event()
+    main.add("uid", _uid(meeting))
+    main.add("dtstamp", stamp)
+    main.add("dtstart", _local(meeting.starts_at, tz))
+    main.add("dtend", _local(meeting.ends_at, tz))
+    main.add("sequence", meeting.sequence)
+    main.add("status", status)
+    main.add("last-modified", meeting.updated_at)
+    _describe(main, meeting, url)
+    events = [main]
+    if meeting.recurrence:
+        main.add("rrule", vRecur.from_ical(meeting.recurrence))
+        cancelled = [_local(c.original_start, tz) for c in changes if c.cancelled]
+        if cancelled:
+            main.add("exdate", cancelled)
+        for change in changes:
+            if change.cancelled or change.starts_at is None:
+                continue
+            moved = Event()
+            moved.add("uid", _uid(meeting))
+            moved.add("dtstamp", stamp)
+            moved.add("recurrence-id", _local(change.original_start, tz))
+            moved.add("dtstart", _local(change.starts_at, tz))
+            moved.add("dtend", _local(change.ends_at, tz))
+            moved.add("sequence", change.sequence)
+            moved.add("status", status)
+            _describe(moved, meeting, url)
+            events.append(moved)
+    return events
+
+
+def calendar(meetings, *, url_for, name: str) -> bytes:
+    """A VCALENDAR with the meetings' events and the VTIMEZONEs they use."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    for meeting in meetings:
+        for event in meeting_events(meeting, url=url_for(meeting)):
+            cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()

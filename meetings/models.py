@@ -1,0 +1,233 @@
+"""Joint meetings and trainings of a task force, the agencies invited, their answers,
+changed or cancelled occurrences, minutes, action items, and training registrations.
+
+Times are stored in UTC; ``timezone`` is the zone the meeting is held in, which recurrence
+follows (a weekly 09:00 meeting stays at 09:00 local across daylight-saving changes).
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from agencies.models import Profession, validate_time_zone
+
+
+class MeetingKind(models.TextChoices):
+    TASK_FORCE_MEETING = "task_force_meeting", "Task force meeting"
+    CASE_REVIEW = "case_review", "Case review"
+    OPERATION_BRIEFING = "operation_briefing", "Operation briefing"
+    TRAINING = "training", "Training"
+    OTHER = "other", "Other"
+
+
+class MeetingStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Meeting(models.Model):
+    """A joint meeting or training scheduled by a coordinator of the task force.
+
+    ``starts_at``/``ends_at`` are the first occurrence; ``recurrence`` is an RFC 5545 RRULE
+    expanded in ``timezone``. ``sequence`` grows on every change (iCalendar SEQUENCE).
+    A confidential meeting shows only as "Busy" in calendars. A training may be open to
+    every agency in the portal (``open_to_all``) and takes registrations up to ``capacity``.
+    """
+
+    task_force = models.ForeignKey(
+        "agencies.TaskForce", on_delete=models.PROTECT, related_name="meetings"
+    )
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=24, choices=MeetingKind.choices)
+    agenda = models.TextField(blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    timezone = models.CharField(max_length=64, validators=[validate_time_zone])
+    location = models.CharField(max_length=300, blank=True)
+    video_url = models.URLField(blank=True)
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
+    )
+    confidential = models.BooleanField(default=False)
+    recurrence = models.CharField(max_length=500, blank=True)
+    status = models.CharField(
+        max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(default=0)
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="organized_meetings"
+    )
+    minutes = models.TextField(blank=True)
+    open_to_all = models.BooleanField(default=False)
+    topics = models.TextField(blank=True)
+    capacity = models.PositiveIntegerField(null=True, blank=True)
+    registration_deadline = models.DateTimeField(null=True, blank=True)
+    eligible_professions = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["task_force", "starts_at"], name="meeting_tf_start"),
+            models.Index(fields=["kind", "open_to_all"], name="meeting_open_kind"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meeting-detail", args=[self.pk])
+
+    @property
+    def is_training(self) -> bool:
+        return self.kind == MeetingKind.TRAINING
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == MeetingStatus.CANCELLED
+
+    def eligible_profession_labels(self) -> list[str]:
+        return [Profession(p).label for p in self.eligible_professions if p in Profession.values]
+
+
+class Response(models.TextChoices):
+    PENDING = "pending", "Pending"
+    ACCEPTED = "accepted", "Accepted"
+    TENTATIVE = "tentative", "Tentative"
+    DECLINED = "declined", "Declined"
+
+
+class Invitation(models.Model):
+    """An agency invited to a meeting and its answer, given by a liaison or recorded by a
+    coordinator (an answer given by phone). Moving the meeting resets the answer."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitations")
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="invitations"
+    )
+    response = models.CharField(max_length=10, choices=Response.choices, default=Response.PENDING)
+    note = models.CharField(max_length=500, blank=True)
+    attendees = models.CharField(max_length=500, blank=True, help_text="Who will attend.")
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responded_at = models.DateTimeField(null=True, blank=True)
+    recorded_by_coordinator = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["meeting", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "agency"], name="one_invitation_per_agency")
+        ]
+        indexes = [models.Index(fields=["agency", "response"], name="invitation_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.agency.short_name}: {self.response}"
+
+
+class OccurrenceChange(models.Model):
+    """One occurrence of a recurring meeting, cancelled or moved, identified by the start it
+    had in the rule (the iCalendar RECURRENCE-ID)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="occurrence_changes"
+    )
+    original_start = models.DateTimeField()
+    cancelled = models.BooleanField(default=False)
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["original_start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "original_start"], name="one_change_per_occurrence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id} @ {self.original_start:%Y-%m-%d %H:%M}"
+
+
+class ActionItem(models.Model):
+    """A task agreed at a meeting: who does it (an agency), by when, and whether it is done."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
+    description = models.CharField(max_length=500)
+    assignee_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="action_items"
+    )
+    due_on = models.DateField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["done", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:60]
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    WAITLISTED = "waitlisted", "Waitlisted"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Registration(models.Model):
+    """A person's registration for a training. Past capacity they wait in line; the line
+    moves up, in order of registration, when someone cancels."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registrations"
+    )
+    status = models.CharField(max_length=10, choices=RegistrationStatus.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=~Q(status="cancelled"),
+                name="one_live_registration_per_person",
+            )
+        ]
+        indexes = [models.Index(fields=["meeting", "status", "id"], name="registration_line")]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.meeting_id} ({self.status})"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's private calendar subscription. The token in its URL is the only key, so
+    it can be rotated at any time; the old URL then answers 404."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    rotated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.user}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("calendar-feed", args=[self.token])

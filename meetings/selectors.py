@@ -1,0 +1,54 @@
+"""Reads of the meetings app that depend on who asks; visibility comes from the policy."""
+
+import datetime as dt
+
+from django.db.models import Q, QuerySet
+
+from cases import access
+from meetings.models import Meeting, Registration, RegistrationStatus
+
+
+def meeting_list(user) -> QuerySet[Meeting]:
+    """Visible meetings with what a list shows, in a fixed number of queries."""
+    return (
+        access.visible_meetings(user)
+        .select_related("task_force", "organizer", "case")
+        .prefetch_related("invitations__agency", "occurrence_changes", "registrations")
+        .order_by("starts_at", "id")
+    )
+
+
+def meetings_in_window(queryset, start: dt.datetime, end: dt.datetime) -> QuerySet[Meeting]:
+    """Meetings that may have an occurrence in [start, end): single ones that overlap it,
+    recurring ones that started before its end (their rule decides the rest), and any
+    with an occurrence moved into it."""
+    return queryset.filter(
+        Q(recurrence="", starts_at__lt=end, ends_at__gt=start)
+        | (~Q(recurrence="") & Q(starts_at__lt=end))
+        | Q(occurrence_changes__starts_at__lt=end, occurrence_changes__ends_at__gt=start)
+    ).distinct()
+
+
+def registrations_for(user, meeting: Meeting) -> QuerySet[Registration]:
+    """Coordinators see a training's registrations; anyone else sees their own."""
+    registrations = meeting.registrations.select_related("user__profile__agency").order_by(
+        "created_at", "id"
+    )
+    if access.is_coordinator(user, meeting.task_force_id):
+        return registrations
+    return registrations.filter(user=user)
+
+
+def live_registration(user, meeting: Meeting) -> Registration | None:
+    return (
+        meeting.registrations.filter(user=user).exclude(status=RegistrationStatus.CANCELLED).first()
+    )
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    if registration.status != RegistrationStatus.WAITLISTED:
+        return None
+    ahead = registration.meeting.registrations.filter(
+        status=RegistrationStatus.WAITLISTED, id__lt=registration.pk
+    ).count()
+    return ahead + 1
