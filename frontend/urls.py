@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend import cases, views
+from frontend import cases, meetings, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,4 +25,28 @@ urlpatterns = [
     path("notes/<int:pk>/edit/", cases.note_edit, name="note-edit"),
     path("notes/<int:pk>/redact/", cases.note_redact, name="note-redact"),
     path("notes/<int:pk>/revisions/", cases.note_revisions, name="note-revisions"),
+    path("meetings/", meetings.meeting_calendar, name="meeting-calendar"),
+    path("meetings/new/", meetings.meeting_schedule, name="meeting-schedule"),
+    path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
+    path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
+    path("meetings/<int:pk>/rsvp/", meetings.meeting_rsvp, name="meeting-rsvp"),
+    path("meetings/<int:pk>/cancel/", meetings.meeting_cancel, name="meeting-cancel"),
+    path("meetings/<int:pk>/occurrence/", meetings.meeting_occurrence, name="meeting-occurrence"),
+    path("meetings/<int:pk>/minutes/", meetings.meeting_minutes, name="meeting-minutes"),
+    path("meetings/<int:pk>/actions/", meetings.action_item_add, name="meeting-action-add"),
+    path(
+        "meetings/<int:pk>/actions/<int:item_id>/done/",
+        meetings.action_item_done,
+        name="meeting-action-done",
+    ),
+    path("meetings/<int:pk>/register/", meetings.training_register, name="training-register"),
+    path(
+        "meetings/<int:pk>/registrations/<int:rid>/cancel/",
+        meetings.training_unregister,
+        name="training-unregister",
+    ),
+    path("meetings/<int:pk>/roster.csv", meetings.training_roster, name="training-roster"),
+    path("meetings/<int:pk>.ics", meetings.meeting_ics, name="meeting-ics"),
+    path("calendar/", meetings.calendar_subscription, name="calendar-subscription"),
+    path("calendar/feed/<str:token>.ics", meetings.calendar_feed, name="calendar-feed"),
 ]

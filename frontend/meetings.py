@@ -1,0 +1,424 @@
+"""Meeting pages: the calendar, a meeting with its answers, occurrences, minutes and
+training registrations, scheduling and changes, iCalendar files and subscriptions."""
+
+import calendar as month_calendar
+import datetime as dt
+import zoneinfo
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from agencies.models import Agency
+from cases import access
+from frontend.forms import ActionItemForm, MeetingForm, RsvpForm
+from meetings import exports, ics, recurrence, selectors, services
+from meetings.models import ActionItem, CalendarFeed
+
+
+def _error_text(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+def _month(request) -> dt.date:
+    try:
+        return dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@login_required
+def meeting_calendar(request):
+    """A month of the agency's meetings and the trainings open to the person."""
+    month = _month(request)
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(month, dt.time.min, tzinfo=tz)
+    last_day = month_calendar.monthrange(month.year, month.month)[1]
+    end = start + dt.timedelta(days=last_day)
+    meetings = selectors.meetings_in_window(selectors.meeting_list(request.user), start, end)
+    by_day: dict[dt.date, list] = {}
+    for meeting in meetings:
+        for occurrence in recurrence.occurrences(
+            meeting, start, end, changes=list(meeting.occurrence_changes.all())
+        ):
+            by_day.setdefault(timezone.localtime(occurrence.starts_at).date(), []).append(
+                occurrence
+            )
+    weeks = [
+        [
+            {"date": day, "in_month": day.month == month.month, "items": by_day.get(day, [])}
+            for day in week
+        ]
+        for week in month_calendar.Calendar(firstweekday=6).monthdatescalendar(
+            month.year, month.month
+        )
+    ]
+    previous_month = (month - dt.timedelta(days=1)).replace(day=1)
+    next_month = (month + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "frontend/meeting_calendar.html",
+        {
+            "month": month,
+            "weeks": weeks,
+            "previous_month": previous_month,
+            "next_month": next_month,
+            "can_schedule": bool(access.coordinated_task_force_ids(request.user)),
+        },
+    )
+
+
+def _invitable(task_force, case=None):
+    return Agency.objects.filter(pk__in=access.invitable_agency_ids(task_force, case))
+
+
+@login_required
+def meeting_schedule(request):
+    task_force_ids = access.coordinated_task_force_ids(request.user)
+    if not task_force_ids:
+        raise Http404
+    task_forces = request.user.coordinated_task_forces.order_by("name")
+    task_force = get_object_or_404(
+        task_forces,
+        pk=request.GET.get("task_force")
+        or request.POST.get("task_force")
+        or task_forces.first().pk,
+    )
+    form = MeetingForm(
+        request.POST or None,
+        agencies=_invitable(task_force),
+        initial={"timezone": task_force.time_zone},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.localized()
+        try:
+            meeting, conflicts = services.meeting_schedule(
+                actor=request.user,
+                task_force=task_force,
+                timezone_name=data.pop("timezone"),
+                recurrence_rule=data.pop("recurrence"),
+                **data,
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Meeting scheduled.")
+            for conflict in conflicts:
+                messages.warning(
+                    request,
+                    f"{conflict['agency']['short_name']} already accepted a meeting at "
+                    f"{timezone.localtime(conflict['starts_at']):%b %d %H:%M}.",
+                )
+            return redirect(meeting)
+    return render(
+        request,
+        "frontend/meeting_form.html",
+        {"form": form, "task_force": task_force, "task_forces": task_forces},
+    )
+
+
+@login_required
+def meeting_edit(request, pk: int):
+    meeting = access.meeting_for(request.user, pk)
+    access.require_coordinator(request.user, meeting)
+    tz = zoneinfo.ZoneInfo(meeting.timezone)
+    initial = {
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "agenda": meeting.agenda,
+        "starts_at": meeting.starts_at.astimezone(tz).replace(tzinfo=None),
+        "ends_at": meeting.ends_at.astimezone(tz).replace(tzinfo=None),
+        "timezone": meeting.timezone,
+        "location": meeting.location,
+        "video_url": meeting.video_url,
+        "recurrence": meeting.recurrence,
+        "confidential": meeting.confidential,
+        "open_to_all": meeting.open_to_all,
+        "topics": meeting.topics,
+        "capacity": meeting.capacity,
+        "registration_deadline": meeting.registration_deadline.astimezone(tz).replace(tzinfo=None)
+        if meeting.registration_deadline
+        else None,
+        "eligible_professions": meeting.eligible_professions,
+        "invited_agencies": list(meeting.invitations.values_list("agency_id", flat=True)),
+    }
+    form = MeetingForm(
+        request.POST or None, initial=initial, agencies=_invitable(meeting.task_force, meeting.case)
+    )
+    form.fields["kind"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        data = form.localized()
+        data.pop("kind", None)
+        data.pop("invite_all", None)
+        try:
+            meeting, conflicts = services.meeting_update(
+                actor=request.user,
+                meeting=meeting,
+                timezone_name=data.pop("timezone"),
+                recurrence_rule=data.pop("recurrence"),
+                **data,
+            )
+        except ValidationError as error:
+            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, "Meeting updated.")
+            for conflict in conflicts:
+                messages.warning(
+                    request,
+                    f"{conflict['agency']['short_name']} already accepted "
+                    f"a meeting at {timezone.localtime(conflict['starts_at']):%b %d %H:%M}.",
+                )
+            return redirect(meeting)
+    return render(
+        request,
+        "frontend/meeting_form.html",
+        {"form": form, "meeting": meeting, "task_force": meeting.task_force},
+    )
+
+
+@login_required
+def meeting_detail(request, pk: int):
+    meeting = access.meeting_for(request.user, pk, queryset=selectors.meeting_list(request.user))
+    is_coordinator = access.is_coordinator(request.user, meeting.task_force_id)
+    invitation = access.answering_invitation(request.user, meeting)
+    now = timezone.now()
+    invited_agencies = Agency.objects.filter(invitations__meeting=meeting)
+    registration = selectors.live_registration(request.user, meeting)
+    context = {
+        "meeting": meeting,
+        "is_coordinator": is_coordinator,
+        "invitation": invitation,
+        "rsvp_form": RsvpForm(initial={"response": invitation.response} if invitation else None),
+        "record_form": RsvpForm(agencies=invited_agencies) if is_coordinator else None,
+        "action_form": ActionItemForm(agencies=invited_agencies) if is_coordinator else None,
+        "occurrences": recurrence.occurrences(
+            meeting,
+            now - dt.timedelta(days=1),
+            now + dt.timedelta(days=120),
+            changes=list(meeting.occurrence_changes.all()),
+        )
+        if meeting.recurrence
+        else [],
+        "case_visible": access.meeting_case_visible(request.user, meeting),
+        "registration": registration,
+        "waitlist_position": selectors.waitlist_position(registration) if registration else None,
+        "registrations": selectors.registrations_for(request.user, meeting)
+        if is_coordinator and meeting.is_training
+        else None,
+        "confirmed": meeting.registrations.filter(status="confirmed").count()
+        if meeting.is_training
+        else None,
+        "my_agency": access.caller_agency(request.user),
+    }
+    return render(request, "frontend/meeting_detail.html", context)
+
+
+@login_required
+@require_POST
+def meeting_rsvp(request, pk: int):
+    meeting = access.meeting_for(request.user, pk)
+    is_coordinator = access.is_coordinator(request.user, meeting.task_force_id)
+    form = RsvpForm(request.POST, agencies=Agency.objects.filter(invitations__meeting=meeting))
+    if not form.is_valid():
+        messages.error(request, "Choose an answer.")
+        return redirect(meeting)
+    data = form.cleaned_data
+    if not (is_coordinator and data.get("agency")):
+        data.pop("agency", None)
+    try:
+        services.meeting_rsvp(actor=request.user, meeting=meeting, **data)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Answer saved.")
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_cancel(request, pk: int):
+    meeting = access.meeting_for(request.user, pk)
+    services.meeting_cancel(
+        actor=request.user, meeting=meeting, reason=request.POST.get("reason", "")[:500]
+    )
+    messages.success(request, "Meeting cancelled; it stays listed as cancelled.")
+    return redirect(meeting)
+
+
+def _parse_moment(value: str, tz_name: str) -> dt.datetime | None:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zoneinfo.ZoneInfo(tz_name))
+    return moment
+
+
+@login_required
+@require_POST
+def meeting_occurrence(request, pk: int):
+    """Cancel or move one occurrence (coordinators)."""
+    meeting = access.meeting_for(request.user, pk)
+    original = _parse_moment(request.POST.get("original_start", ""), meeting.timezone)
+    if original is None:
+        messages.error(request, "Unknown occurrence.")
+        return redirect(meeting)
+    try:
+        if request.POST.get("action") == "move":
+            starts = _parse_moment(request.POST.get("starts_at", ""), meeting.timezone)
+            ends = _parse_moment(request.POST.get("ends_at", ""), meeting.timezone)
+            if starts is None or ends is None:
+                raise ValidationError("Give the new start and end.")
+            services.occurrence_move(
+                actor=request.user,
+                meeting=meeting,
+                original_start=original,
+                starts_at=starts,
+                ends_at=ends,
+            )
+            messages.success(request, "Occurrence moved.")
+        else:
+            services.occurrence_cancel(actor=request.user, meeting=meeting, original_start=original)
+            messages.success(request, "Occurrence cancelled.")
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_minutes(request, pk: int):
+    meeting = access.meeting_for(request.user, pk)
+    try:
+        services.meeting_update(
+            actor=request.user, meeting=meeting, minutes=request.POST.get("minutes", "")
+        )
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, "Minutes saved.")
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def action_item_add(request, pk: int):
+    meeting = access.meeting_for(request.user, pk)
+    access.require_coordinator(request.user, meeting)
+    form = ActionItemForm(
+        request.POST, agencies=Agency.objects.filter(invitations__meeting=meeting)
+    )
+    if not form.is_valid():
+        messages.error(request, "Describe the item and choose an invited agency.")
+        return redirect(meeting)
+    try:
+        services.action_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def action_item_done(request, pk: int, item_id: int):
+    meeting = access.meeting_for(request.user, pk)
+    item = get_object_or_404(ActionItem, pk=item_id, meeting=meeting)
+    services.action_item_set_done(
+        actor=request.user, item=item, done=request.POST.get("done") == "1"
+    )
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def training_register(request, pk: int):
+    meeting = access.meeting_for(request.user, pk)
+    try:
+        registration = services.registration_register(actor=request.user, meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(
+            request,
+            "You are registered."
+            if registration.status == "confirmed"
+            else "The training is full: you are on the waiting list.",
+        )
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def training_unregister(request, pk: int, rid: int):
+    meeting = access.meeting_for(request.user, pk)
+    registration = selectors.registrations_for(request.user, meeting).filter(pk=rid).first()
+    if registration is None:
+        raise Http404
+    services.registration_cancel(actor=request.user, registration=registration)
+    messages.success(request, "Registration cancelled.")
+    return redirect(meeting)
+
+
+@login_required
+def training_roster(request, pk: int):
+    meeting = access.meeting_for(request.user, pk)
+    access.require_coordinator(request.user, meeting)
+    return exports.roster_response(meeting)
+
+
+def _ics(request, meetings, name, filename):
+    from meetings.api import ics_response
+
+    body = ics.calendar(
+        meetings,
+        url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
+        name=name,
+    )
+    return ics_response(body, filename)
+
+
+@login_required
+def meeting_ics(request, pk: int):
+    meeting = access.meeting_for(request.user, pk)
+    return _ics(request, [meeting], meeting.task_force.name, f"meeting-{meeting.pk}.ics")
+
+
+@login_required
+def calendar_subscription(request):
+    """The person's private subscription URL, and a button to replace it."""
+    if request.method == "POST":
+        services.feed_rotate(actor=request.user)
+        messages.success(request, "New subscription URL: the old one no longer works.")
+        return redirect("calendar-subscription")
+    feed = services.feed_for(request.user)
+    return render(
+        request,
+        "frontend/calendar_subscription.html",
+        {"feed_url": request.build_absolute_uri(feed.get_absolute_url())},
+    )
+
+
+def calendar_feed(request, token: str):
+    """The subscription itself: no session, the token is the key. Unknown or rotated
+    tokens, and people who may no longer log in, get 404."""
+    from agencies.auth import agency_allows_login
+
+    feed = CalendarFeed.objects.select_related("user__profile__agency").filter(token=token).first()
+    if feed is None or not agency_allows_login(feed.user):
+        raise Http404
+    recent = timezone.now() - dt.timedelta(days=180)
+    meetings = (
+        access.feed_meetings(feed.user)
+        .filter(~Q(recurrence="") | Q(ends_at__gte=recent))
+        .select_related("organizer", "task_force")
+        .prefetch_related("occurrence_changes")
+    )
+    return _ics(request, meetings, "Crossroads", "crossroads.ics")
