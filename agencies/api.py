@@ -195,6 +195,18 @@ class MeSerializer(serializers.Serializer):
     role = serializers.CharField(source="profile.role", default=None)
     is_agency_admin = serializers.BooleanField(source="profile.is_agency_admin", default=False)
     task_forces = serializers.SerializerMethodField()
+    calendar_feed_url = serializers.SerializerMethodField(
+        help_text="Private iCalendar subscription URL (rotate it on the calendar page)."
+    )
+
+    def get_calendar_feed_url(self, user) -> str | None:
+        if selectors.user_agency(user) is None:
+            return None
+        from meetings.services import feed_for
+
+        url = feed_for(user).get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request is not None else url
 
     @extend_schema_field(MyTaskForceSerializer(many=True))
     def get_task_forces(self, user):
@@ -224,4 +236,4 @@ class MeSerializer(serializers.Serializer):
 @api_view(["GET"])
 def me(request):
     """The caller: their account, agency, role in it and task forces."""
-    return Response(MeSerializer(request.user).data)
+    return Response(MeSerializer(request.user, context={"request": request}).data)

@@ -356,6 +356,7 @@ def meeting_rsvp(
     answer given by phone (``agency``)."""
     if response not in {Response.ACCEPTED, Response.TENTATIVE, Response.DECLINED}:
         raise ValidationError({"response": "Answer accepted, tentative or declined."})
+    meeting = Meeting.objects.get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise ValidationError("The meeting is cancelled.")
     if agency is not None:

@@ -129,3 +129,22 @@ def test_the_demo_cases_show_sharing_at_work():
     oppd_notes = {n.body[:20] for n in access.visible_notes(users["oppd.liaison"], case)}
     assert "A confidential sourc" in fbi_notes
     assert "A confidential sourc" not in oppd_notes
+
+
+def test_the_demo_meetings_come_from_the_seeds():
+    from cases import access
+    from meetings.models import Meeting
+
+    seed()
+    training = Meeting.objects.get(kind="training")
+    assert training.starts_at.date().isoformat() == "2026-03-10"
+    assert training.recurrence == "FREQ=DAILY;COUNT=3"
+    assert training.open_to_all and training.capacity
+    monthly = Meeting.objects.get(title="Monthly task force meeting")
+    assert monthly.recurrence == "FREQ=MONTHLY;BYDAY=2TU"
+    briefing = Meeting.objects.get(kind="operation_briefing")
+    assert briefing.confidential
+    users = {u.username: u for u in get_user_model().objects.all()}
+    assert access.visible_meetings(users["kcpd.liaison"]).filter(pk=briefing.pk).exists()
+    assert not access.visible_meetings(users["bcso.liaison"]).filter(pk=briefing.pk).exists()
+    assert access.visible_meetings(users["httc.liaison"]).filter(pk=training.pk).exists()

@@ -1,0 +1,123 @@
+import pytest
+from django.test import Client
+
+from meetings.models import Invitation, Meeting
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["coordinator", "invited", "invited_member", "uninvited", "other"]
+
+PAGES = {
+    "detail": (
+        lambda w: f"/meetings/{w.meeting.pk}/",
+        dict(coordinator=200, invited=200, invited_member=200, uninvited=404, other=404),
+    ),
+    "edit": (
+        lambda w: f"/meetings/{w.meeting.pk}/edit/",
+        dict(coordinator=200, invited=403, invited_member=403, uninvited=404, other=404),
+    ),
+    "ics": (
+        lambda w: f"/meetings/{w.meeting.pk}.ics",
+        dict(coordinator=200, invited=200, invited_member=200, uninvited=404, other=404),
+    ),
+    "roster": (
+        lambda w: f"/meetings/{w.meeting.pk}/roster.csv",
+        dict(coordinator=200, invited=403, invited_member=403, uninvited=404, other=404),
+    ),
+}
+
+
+def client_for(world, persona) -> Client:
+    client = Client()
+    client.force_login(world.user(persona))
+    return client
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("page", list(PAGES))
+def test_each_persona_gets_exactly_its_page_status(meeting_world, page, persona):
+    url, expected = PAGES[page]
+    response = client_for(meeting_world, persona).get(url(meeting_world))
+    assert response.status_code == expected[persona]
+    if response.status_code != 200:
+        assert b"Weekly deconfliction" not in response.content
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_month_shows_the_meeting_only_to_whom_it_was_given(meeting_world, persona):
+    page = client_for(meeting_world, persona).get("/meetings/?month=2026-11").content.decode()
+    visible = persona in {"coordinator", "invited", "invited_member"}
+    assert ("Weekly deconfliction call" in page) == visible
+
+
+def test_a_liaison_answers_from_the_page(meeting_world):
+    client = client_for(meeting_world, "invited")
+    response = client.post(
+        f"/meetings/{meeting_world.meeting.pk}/rsvp/",
+        {"response": "declined", "note": "Court that day"},
+    )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(agency=meeting_world.agencies["invited"])
+    assert (invitation.response, invitation.note) == ("declined", "Court that day")
+
+
+def test_an_uninvited_liaison_cannot_answer(meeting_world):
+    response = client_for(meeting_world, "uninvited").post(
+        f"/meetings/{meeting_world.meeting.pk}/rsvp/", {"response": "accepted"}
+    )
+    assert response.status_code == 404
+
+
+def test_scheduling_from_the_page_reads_times_in_the_meetings_zone(meeting_world):
+    client = client_for(meeting_world, "coordinator")
+    response = client.post(
+        "/meetings/new/",
+        {
+            "task_force": meeting_world.task_force.pk,
+            "title": "Operation briefing",
+            "kind": "operation_briefing",
+            "starts_at": "2026-12-03T07:00",
+            "ends_at": "2026-12-03T08:00",
+            "timezone": "America/Chicago",
+            "invited_agencies": [meeting_world.agencies["invited"].pk],
+            "confidential": "on",
+        },
+    )
+    assert response.status_code == 302, response.content
+    meeting = Meeting.objects.get(title="Operation briefing")
+    assert meeting.starts_at.isoformat() == "2026-12-03T13:00:00+00:00"
+    assert meeting.confidential
+
+
+def test_a_bad_schedule_form_explains_and_saves_nothing(meeting_world):
+    count = Meeting.objects.count()
+    response = client_for(meeting_world, "coordinator").post(
+        "/meetings/new/",
+        {
+            "task_force": meeting_world.task_force.pk,
+            "title": "Backwards",
+            "kind": "other",
+            "starts_at": "2026-12-03T09:00",
+            "ends_at": "2026-12-03T08:00",
+            "timezone": "America/Chicago",
+            "recurrence": "FREQ=NEVER",
+        },
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "must end after it starts" in text
+    assert Meeting.objects.count() == count
+
+
+def test_people_who_coordinate_nothing_cannot_open_the_schedule_form(meeting_world):
+    assert client_for(meeting_world, "invited").get("/meetings/new/").status_code == 404
+
+
+def test_the_subscription_page_shows_and_rotates_the_url(meeting_world):
+    client = client_for(meeting_world, "invited")
+    first = client.get("/calendar/").content.decode()
+    assert "/calendar/feed/" in first
+    client.post("/calendar/")
+    second = client.get("/calendar/").content.decode()
+    old = first.split("/calendar/feed/")[1].split(".ics")[0]
+    assert old not in second
