@@ -32,23 +32,51 @@ def _month(request) -> dt.date:
         return timezone.localdate().replace(day=1)
 
 
-@login_required
-def meeting_calendar(request):
-    """A month of the agency's meetings and the trainings open to the person."""
-    month = _month(request)
+def _week_start(request) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = timezone.localdate()
+    return day - dt.timedelta(days=(day.weekday() + 1) % 7)  # weeks start on Sunday
+
+
+def _occurrences_by_day(user, first: dt.date, days: int) -> dict[dt.date, list]:
     tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(month, dt.time.min, tzinfo=tz)
-    last_day = month_calendar.monthrange(month.year, month.month)[1]
-    end = start + dt.timedelta(days=last_day)
-    meetings = selectors.meetings_in_window(selectors.meeting_list(request.user), start, end)
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
+    end = start + dt.timedelta(days=days)
     by_day: dict[dt.date, list] = {}
-    for meeting in meetings:
+    for meeting in selectors.meetings_in_window(selectors.meeting_list(user), start, end):
         for occurrence in recurrence.occurrences(
             meeting, start, end, changes=list(meeting.occurrence_changes.all())
         ):
-            by_day.setdefault(timezone.localtime(occurrence.starts_at).date(), []).append(
-                occurrence
-            )
+            day = timezone.localtime(occurrence.starts_at).date()
+            by_day.setdefault(day, []).append(occurrence)
+    return by_day
+
+
+@login_required
+def meeting_calendar(request):
+    """A month (or, with ``?view=week``, a week) of the agency's meetings and the
+    trainings open to the person."""
+    can_schedule = bool(access.coordinated_task_force_ids(request.user))
+    if request.GET.get("view") == "week":
+        first = _week_start(request)
+        by_day = _occurrences_by_day(request.user, first, 7)
+        days = [first + dt.timedelta(days=i) for i in range(7)]
+        return render(
+            request,
+            "frontend/meeting_week.html",
+            {
+                "days": [{"date": day, "items": by_day.get(day, [])} for day in days],
+                "first": first,
+                "previous_week": first - dt.timedelta(days=7),
+                "next_week": first + dt.timedelta(days=7),
+                "can_schedule": can_schedule,
+            },
+        )
+    month = _month(request)
+    last_day = month_calendar.monthrange(month.year, month.month)[1]
+    by_day = _occurrences_by_day(request.user, month, last_day)
     weeks = [
         [
             {"date": day, "in_month": day.month == month.month, "items": by_day.get(day, [])}
@@ -58,17 +86,15 @@ def meeting_calendar(request):
             month.year, month.month
         )
     ]
-    previous_month = (month - dt.timedelta(days=1)).replace(day=1)
-    next_month = (month + dt.timedelta(days=32)).replace(day=1)
     return render(
         request,
         "frontend/meeting_calendar.html",
         {
             "month": month,
             "weeks": weeks,
-            "previous_month": previous_month,
-            "next_month": next_month,
-            "can_schedule": bool(access.coordinated_task_force_ids(request.user)),
+            "previous_month": (month - dt.timedelta(days=1)).replace(day=1),
+            "next_month": (month + dt.timedelta(days=32)).replace(day=1),
+            "can_schedule": can_schedule,
         },
     )
 
@@ -216,6 +242,7 @@ def meeting_detail(request, pk: int):
         if meeting.is_training
         else None,
         "my_agency": access.caller_agency(request.user),
+        "history": selectors.meeting_history(meeting),
     }
     return render(request, "frontend/meeting_detail.html", context)
 

@@ -52,3 +52,20 @@ def waitlist_position(registration: Registration) -> int | None:
         status=RegistrationStatus.WAITLISTED, id__lt=registration.pk
     ).count()
     return ahead + 1
+
+
+def meeting_history(meeting: Meeting):
+    """What happened to the meeting, from the audit trail: who (and their agency) did what,
+    when. Only the action is shown, not the stored before/after values."""
+    from activity.models import AuditRecord
+
+    return (
+        AuditRecord.objects.filter(
+            target_type__app_label="meetings",
+            target_type__model="meeting",
+            target_id=str(meeting.pk),
+        )
+        .exclude(action="meeting.rsvp")
+        .select_related("actor", "agency")
+        .order_by("-id")[:50]
+    )

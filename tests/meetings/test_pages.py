@@ -121,3 +121,25 @@ def test_the_subscription_page_shows_and_rotates_the_url(meeting_world):
     second = client.get("/calendar/").content.decode()
     old = first.split("/calendar/feed/")[1].split(".ics")[0]
     assert old not in second
+
+
+def test_the_week_view_lists_the_weeks_occurrences(meeting_world):
+    page = client_for(meeting_world, "invited").get("/meetings/?view=week&week=2026-11-04")
+    text = page.content.decode()
+    assert "Week of Nov 1, 2026" in text
+    assert "09:00\N{EN DASH}10:00 Weekly deconfliction call" in text
+    hidden = client_for(meeting_world, "uninvited").get("/meetings/?view=week&week=2026-11-04")
+    assert "Weekly deconfliction call" not in hidden.content.decode()
+
+
+def test_the_meeting_page_shows_its_history(meeting_world):
+    from meetings import services
+
+    services.meeting_cancel(actor=meeting_world.user("coordinator"), meeting=meeting_world.meeting)
+    text = (
+        client_for(meeting_world, "invited")
+        .get(f"/meetings/{meeting_world.meeting.pk}/")
+        .content.decode()
+    )
+    assert "scheduled · LEADA" in text
+    assert "cancelled · LEADA" in text
