@@ -71,3 +71,59 @@ class AuditRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit records are append-only.")
+
+
+class Event(models.Model):
+    """One thing that happened, for the agencies (and people) in its audience.
+
+    The id is monotonic: clients resume with ``?since=<id>``. ``subject_key`` names what
+    the event is about (``cases.case:12``) and ``detail_key`` a part of it
+    (``cases.note:45``): when access to either is taken away, the agency is retracted from
+    the audience of its past events, so replay needs no knowledge of the domain.
+    """
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject_key = models.CharField(max_length=80)
+    detail_key = models.CharField(max_length=80, blank=True)
+    payload = models.JSONField(default=dict, encoder=DjangoJSONEncoder)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["subject_key"], name="event_subject"),
+            models.Index(fields=["detail_key"], name="event_detail"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.subject_key}"
+
+
+class EventAudience(models.Model):
+    """One recipient of an event: an agency (everyone in it) or a single person."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="audience")
+    agency = models.ForeignKey(
+        "agencies.Agency", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["agency", "event"], name="audience_agency_event"),
+            models.Index(fields=["user", "event"], name="audience_user_event"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(agency__isnull=False) | models.Q(user__isnull=False),
+                name="audience_names_someone",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.agency_id or self.user_id}"

@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from activity import live
+from activity.kinds import EventKind
 from activity.services import audit_record
 from agencies.models import (
     Agency,
@@ -134,10 +136,34 @@ def agency_set_active(*, actor, agency: Agency, active: bool) -> Agency:
         target=agency,
         changes={"active": [not active, active]},
     )
+    if not active:
+        live.close_sockets(agency_ids=[agency.pk])
     return agency
 
 
 # Task forces and membership
+
+
+def _publish_membership(membership: TaskForceMembership, change: str, *, actor) -> None:
+    """The task force's member agencies, and the agency concerned, hear of the change."""
+    task_force = membership.task_force
+    members = set(
+        TaskForceMembership.objects.current()
+        .filter(task_force=task_force)
+        .values_list("agency_id", flat=True)
+    )
+    live.publish(
+        EventKind.TASKFORCE_MEMBERSHIP,
+        subject=task_force,
+        payload={
+            "task_force": {"id": task_force.pk, "name": task_force.name, "slug": task_force.slug},
+            "agency": {"id": membership.agency_id, "short_name": membership.agency.short_name},
+            "role": membership.role,
+            "change": change,
+        },
+        agency_ids=members | {membership.agency_id},
+        actor=actor,
+    )
 
 
 @transaction.atomic
@@ -263,6 +289,7 @@ def membership_add(
         target=membership,
         changes={"agency": agency.short_name, "role": role, "joined_on": membership.joined_on},
     )
+    _publish_membership(membership, "joined", actor=actor)
     return membership
 
 
@@ -285,6 +312,7 @@ def membership_change_role(
         target=membership,
         changes={"role": [old, role]},
     )
+    _publish_membership(membership, "role_changed", actor=actor)
     return membership
 
 
@@ -318,6 +346,7 @@ def membership_end(
             "coordinators_removed": [user.get_username() for user in leaving],
         },
     )
+    _publish_membership(membership, "left", actor=actor)
     return membership
 
 
@@ -485,6 +514,8 @@ def person_set_active(*, actor, user, active: bool):
         target=user,
         changes={"is_active": [not active, active]},
     )
+    if not active:
+        live.close_sockets(user_ids=[user.pk])
     return user
 
 

@@ -336,3 +336,24 @@ def invitable_agency_ids(task_force, case=None) -> set[int]:
         .values_list("agency_id", flat=True)
     )
     return members & case_agency_ids(case) if case is not None else members
+
+
+# Audiences of live events: who hears about what happens, as the policy stands now.
+
+
+def meeting_audience(meeting) -> tuple[set[int], set[int]]:
+    """Agencies and people who see ``meeting``: invited agencies, its task force's
+    coordinators, and every active agency for a training open to all."""
+    from agencies.models import Agency
+    from meetings.models import MeetingKind
+
+    agency_ids = set(meeting.invitations.values_list("agency_id", flat=True))
+    if meeting.kind == MeetingKind.TRAINING and meeting.open_to_all:
+        agency_ids |= set(Agency.objects.filter(active=True).values_list("pk", flat=True))
+    user_ids = set(meeting.task_force.coordinators.values_list("pk", flat=True))
+    return agency_ids, user_ids
+
+
+def dashboard_agency(user) -> Agency | None:
+    """The agency whose events a person's dashboard receives."""
+    return caller_agency(user)

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from activity import live
+from activity.kinds import EventKind
 from activity.services import audit_record
 from agencies.models import Agency, AgencyRole, TaskForce, TaskForceMembership
 from cases import access
@@ -66,6 +68,49 @@ def _current_member_ids(task_force: TaskForce) -> set[int]:
         TaskForceMembership.objects.current()
         .filter(task_force=task_force)
         .values_list("agency_id", flat=True)
+    )
+
+
+# Live events: payloads carry only what the whole audience may see.
+
+
+def _case_ref(case: Case) -> dict:
+    return {"id": case.pk, "number": case.number, "title": case.title}
+
+
+def _agency_ref(agency: Agency) -> dict:
+    return {"id": agency.pk, "short_name": agency.short_name, "name": agency.name}
+
+
+def _note_payload(note: Note) -> dict:
+    return {
+        "id": note.pk,
+        "body": note.body,
+        "visibility": note.visibility,
+        "version": note.version,
+        "author": note.author.get_full_name() or note.author.get_username(),
+        "author_agency": _agency_ref(note.author_agency),
+    }
+
+
+def _publish_case(kind: str, case: Case, *, actor, **payload) -> None:
+    live.publish(
+        kind,
+        subject=case,
+        payload={"case": _case_ref(case), **payload},
+        agency_ids=access.case_agency_ids(case),
+        actor=actor,
+    )
+
+
+def _publish_note(kind: str, note: Note, *, actor) -> None:
+    live.publish(
+        kind,
+        subject=note.case,
+        detail=note,
+        payload={"case": _case_ref(note.case), "note": _note_payload(note)},
+        agency_ids=access.note_agency_ids(note),
+        actor=actor,
     )
 
 
@@ -157,6 +202,9 @@ def case_update(*, actor, case: Case, **changes) -> Case:
     case.full_clean()
     case.save()
     audit_record(actor=actor, action="case.updated", target=case, changes=diff)
+    _publish_case(
+        EventKind.CASE_UPDATED, case, actor=actor, fields=sorted(diff), status=case.status
+    )
     return case
 
 
@@ -188,6 +236,7 @@ def case_change_status(*, actor, case: Case, status: str, reason: str = "") -> C
     )
     case.status, case.status_changed_at = status, now
     case.save(update_fields=["status", "status_changed_at", "updated_at"])
+    _publish_case(EventKind.CASE_UPDATED, case, actor=actor, fields=["status"], status=status)
     return case
 
 
@@ -233,6 +282,7 @@ def _share(*, actor, case, agency, level, purpose, expires_on) -> CaseShare:
             "expires_on": expires_on,
         },
     )
+    _publish_case(EventKind.CASE_SHARED, case, actor=actor, agency=_agency_ref(agency), level=level)
     return share
 
 
@@ -273,6 +323,19 @@ def _end_share(share: CaseShare, *, actor, reason: str) -> None:
     share.ended_at, share.ended_by, share.end_reason = timezone.now(), actor, reason
     share.save(update_fields=["ended_at", "ended_by", "end_reason"])
     access.revoke(share.case, share.agency)
+    # Replay must not give the agency what it can no longer see; it only learns that
+    # its access ended (the case's number, nothing of its content).
+    live.retract(agency_ids=[share.agency_id], subject=share.case)
+    live.publish(
+        EventKind.CASE_UNSHARED,
+        subject=share.case,
+        payload={
+            "case": {"id": share.case.pk, "number": share.case.number},
+            "agency": _agency_ref(share.agency),
+        },
+        agency_ids=access.case_agency_ids(share.case) | {share.agency_id},
+        actor=actor,
+    )
     audit_record(
         actor=actor,
         action="case.unshared",
@@ -385,6 +448,7 @@ def note_add(
     )
     note.restricted_to.set(agency_ids)
     _revise(note, actor=actor, change="created")
+    _publish_note(EventKind.CASE_NOTE_ADDED, note, actor=actor)
     audit_record(
         actor=actor,
         action="note.added",
@@ -425,11 +489,16 @@ def note_edit(
     old_ids = sorted(note.restricted_to.values_list("pk", flat=True))
     if (new_body, new_visibility, agency_ids) == (note.body, note.visibility, old_ids):
         return note
+    readers_before = access.note_agency_ids(note)
     note.body, note.visibility = new_body, new_visibility
     note.version += 1
     note.save()
     note.restricted_to.set(agency_ids)
     _revise(note, actor=actor, change="edited")
+    dropped = readers_before - access.note_agency_ids(note)
+    if dropped:
+        live.retract(agency_ids=dropped, detail=note)
+    _publish_note(EventKind.CASE_NOTE_EDITED, note, actor=actor)
     audit_record(
         actor=actor,
         action="note.edited",
@@ -460,6 +529,8 @@ def note_redact(*, actor, note: Note, reason: str, expected_version: int | None 
     note.redacted_at, note.redacted_by, note.redaction_reason = timezone.now(), actor, reason[:500]
     note.save()
     _revise(note, actor=actor, change="redacted")
+    live.scrub(detail=note, fields=["body"])
+    _publish_note(EventKind.CASE_NOTE_REDACTED, note, actor=actor)
     audit_record(
         actor=actor,
         action="note.redacted",

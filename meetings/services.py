@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from activity import live
+from activity.kinds import EventKind
 from activity.services import audit_record
 from agencies.models import Agency, Profession, TaskForce
 from cases import access
@@ -38,6 +40,28 @@ TRAINING_FIELDS = {
     "registration_deadline",
     "eligible_professions",
 }
+
+
+def _publish(kind: str, meeting: Meeting, *, actor, **payload) -> None:
+    agency_ids, user_ids = access.meeting_audience(meeting)
+    live.publish(
+        kind,
+        subject=meeting,
+        payload={
+            "meeting": {
+                "id": meeting.pk,
+                "title": meeting.title,
+                "kind": meeting.kind,
+                "starts_at": meeting.starts_at,
+                "ends_at": meeting.ends_at,
+                "status": meeting.status,
+            },
+            **payload,
+        },
+        agency_ids=agency_ids,
+        user_ids=user_ids,
+        actor=actor,
+    )
 
 
 def _validate(meeting: Meeting) -> None:
@@ -206,6 +230,7 @@ def meeting_schedule(
         target=meeting,
         changes={"invited": sorted(a.short_name for a in agencies), "kind": kind},
     )
+    _publish(EventKind.MEETING_SCHEDULED, meeting, actor=actor)
     return meeting, meeting_conflicts(meeting, viewer=actor)
 
 
@@ -241,6 +266,7 @@ def meeting_update(*, actor, meeting: Meeting, invited_agencies=None, **changes)
                 Invitation(meeting=meeting, agency=wanted[pk]) for pk in added
             )
             meeting.invitations.filter(agency_id__in=removed).delete()
+            live.retract(agency_ids=removed, subject=meeting)
             invite_diff = {"invited_added": sorted(added), "invited_removed": sorted(removed)}
     if not diff and not invite_diff:
         return meeting, []
@@ -264,6 +290,10 @@ def meeting_update(*, actor, meeting: Meeting, invited_agencies=None, **changes)
         target=meeting,
         changes={**diff, **invite_diff, "answers_reset": moved},
     )
+    # The invited agencies are told; a move asks them to answer again.
+    _publish(
+        EventKind.MEETING_UPDATED, meeting, actor=actor, answers_reset=moved, fields=sorted(diff)
+    )
     return meeting, meeting_conflicts(meeting, viewer=actor) if moved or invite_diff else []
 
 
@@ -280,6 +310,7 @@ def meeting_cancel(*, actor, meeting: Meeting, reason: str = "") -> Meeting:
     audit_record(
         actor=actor, action="meeting.cancelled", target=meeting, changes={"reason": reason}
     )
+    _publish(EventKind.MEETING_CANCELLED, meeting, actor=actor, reason=reason)
     return meeting
 
 
@@ -315,6 +346,13 @@ def occurrence_cancel(*, actor, meeting: Meeting, original_start: dt.datetime) -
         target=meeting,
         changes={"original_start": original_start},
     )
+    _publish(
+        EventKind.MEETING_UPDATED,
+        meeting,
+        actor=actor,
+        answers_reset=False,
+        occurrence={"original_start": original_start, "cancelled": True},
+    )
     return change
 
 
@@ -338,6 +376,13 @@ def occurrence_move(
         action="meeting.occurrence_moved",
         target=meeting,
         changes={"original_start": original_start, "starts_at": starts_at},
+    )
+    _publish(
+        EventKind.MEETING_UPDATED,
+        meeting,
+        actor=actor,
+        answers_reset=False,
+        occurrence={"original_start": original_start, "starts_at": starts_at, "ends_at": ends_at},
     )
     return change
 
@@ -382,6 +427,13 @@ def meeting_rsvp(
         action="meeting.rsvp",
         target=meeting,
         changes={"agency": invitation.agency.short_name, "response": response},
+    )
+    _publish(
+        EventKind.MEETING_RSVP,
+        meeting,
+        actor=actor,
+        response=response,
+        agency={"id": invitation.agency_id, "short_name": invitation.agency.short_name},
     )
     return invitation
 
@@ -440,6 +492,23 @@ def action_item_set_done(*, actor, item: ActionItem, done: bool) -> ActionItem:
 # Trainings
 
 
+def _publish_registration(registration: Registration, *, actor) -> None:
+    """The registered person and the coordinators hear of a registration's status."""
+    meeting = registration.meeting
+    live.publish(
+        EventKind.TRAINING_REGISTRATION,
+        subject=meeting,
+        payload={
+            "meeting": {"id": meeting.pk, "title": meeting.title},
+            "registration": {"id": registration.pk, "status": registration.status},
+        },
+        agency_ids=(),
+        user_ids={registration.user_id}
+        | set(meeting.task_force.coordinators.values_list("pk", flat=True)),
+        actor=actor,
+    )
+
+
 @transaction.atomic
 def registration_register(*, actor, meeting: Meeting) -> Registration:
     """Register the caller for a training: confirmed while seats remain, waitlisted after.
@@ -480,6 +549,7 @@ def registration_register(*, actor, meeting: Meeting) -> Registration:
         target=meeting,
         changes={"status": registration.status},
     )
+    _publish_registration(registration, actor=actor)
     return registration
 
 
@@ -506,6 +576,7 @@ def registration_cancel(*, actor, registration: Registration) -> Registration:
         if promoted is not None:
             promoted.status = RegistrationStatus.CONFIRMED
             promoted.save(update_fields=["status"])
+            _publish_registration(promoted, actor=actor)
     audit_record(
         actor=actor,
         action="training.registration_cancelled",

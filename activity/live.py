@@ -1,0 +1,128 @@
+"""The event log and its live fan-out.
+
+``publish`` is called by services inside their transaction: it stores the event with its
+audience and, once the transaction commits, rings each audience group through the channel
+layer. The log is the truth; the channel layer is only the doorbell: when it is down the
+write still succeeds and clients catch up with ``?since=``.
+"""
+
+import logging
+from collections.abc import Iterable
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import models, transaction
+
+from activity.models import Event, EventAudience
+
+logger = logging.getLogger(__name__)
+
+
+def agency_group(agency_id: int) -> str:
+    return f"agency.{agency_id}"
+
+
+def user_group(user_id: int) -> str:
+    return f"user.{user_id}"
+
+
+def key(obj: models.Model | None) -> str:
+    """``app_label.model:pk``: how events name their subject."""
+    if obj is None:
+        return ""
+    return f"{obj._meta.label_lower}:{obj.pk}"
+
+
+def frame(event: Event) -> dict:
+    """The JSON an event travels as, on the socket and in the events API."""
+    return {
+        "id": event.pk,
+        "kind": event.kind,
+        "created_at": event.created_at.isoformat(),
+        "payload": event.payload,
+    }
+
+
+def _send(groups: list[str], message: dict) -> None:
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    for group in groups:
+        try:
+            async_to_sync(layer.group_send)(group, message)
+        except Exception:
+            # The event is in the log; clients replay it when they reconnect.
+            logger.exception("channel layer send to %s failed", group)
+
+
+def publish(
+    kind: str,
+    *,
+    subject: models.Model,
+    payload: dict,
+    agency_ids: Iterable[int],
+    user_ids: Iterable[int] = (),
+    actor=None,
+    detail: models.Model | None = None,
+) -> Event:
+    """Store an event for the given audience and send it to them after commit."""
+    agency_ids, user_ids = sorted(set(agency_ids)), sorted(set(user_ids))
+    event = Event.objects.create(
+        kind=kind,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        subject_key=key(subject),
+        detail_key=key(detail),
+        payload=payload,
+    )
+    EventAudience.objects.bulk_create(
+        [EventAudience(event=event, agency_id=a) for a in agency_ids]
+        + [EventAudience(event=event, user_id=u) for u in user_ids]
+    )
+    event.refresh_from_db(fields=["created_at"])
+    message = {"type": "event.forward", "event": frame(event)}
+    groups = [agency_group(a) for a in agency_ids] + [user_group(u) for u in user_ids]
+    transaction.on_commit(lambda: _send(groups, message))
+    return event
+
+
+def retract(*, agency_ids: Iterable[int], subject=None, detail=None) -> int:
+    """Remove agencies from the audience of past events about ``subject`` (or ``detail``):
+    after access is taken away, replay no longer gives them these events."""
+    events = Event.objects.all()
+    if subject is not None:
+        events = events.filter(subject_key=key(subject))
+    if detail is not None:
+        events = events.filter(detail_key=key(detail))
+    deleted, _ = EventAudience.objects.filter(
+        agency_id__in=list(agency_ids), event__in=events
+    ).delete()
+    return deleted
+
+
+def close_sockets(*, user_ids: Iterable[int] = (), agency_ids: Iterable[int] = ()) -> None:
+    """Ask every open dashboard socket of these people or agencies to close (after commit)."""
+    groups = [user_group(u) for u in user_ids] + [agency_group(a) for a in agency_ids]
+    transaction.on_commit(lambda: _send(groups, {"type": "session.revoke"}))
+
+
+def scrub(*, detail, fields: Iterable[str]) -> None:
+    """Blank fields of the payloads of past events about ``detail`` (a redacted note's text
+    must not come back through replay)."""
+    for event in Event.objects.filter(detail_key=key(detail)):
+        for section in event.payload.values():
+            if isinstance(section, dict):
+                for field in fields:
+                    if field in section:
+                        section[field] = ""
+        event.payload["redacted"] = True
+        event.save(update_fields=["payload"])
+
+
+def events_for(*, user, agency_id: int | None, since: int = 0):
+    """Events after ``since`` whose audience includes the person or their agency: one
+    indexed subquery on the audience."""
+    audience = models.Q(user_id=user.pk)
+    if agency_id is not None:
+        audience |= models.Q(agency_id=agency_id)
+    ids = EventAudience.objects.filter(audience, event_id__gt=since).values("event_id")
+    return Event.objects.filter(pk__in=ids).order_by("id")
