@@ -103,10 +103,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Channel layer: Redis when REDIS_URL is set (several workers), in-memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
+    # redis-py's asyncio pool holds 100 connections by default and raises "Too many
+    # connections" past that; a burst of dashboard connects needs more per worker.
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": "crossroads"},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        "max_connections": env.int("REDIS_MAX_CONNECTIONS", default=1000),
+                    }
+                ],
+                "prefix": "crossroads",
+            },
         }
     }
 else:
@@ -207,6 +217,11 @@ SPECTACULAR_SETTINGS = {
         "ProfessionEnum": "agencies.models.Profession",
     },
 }
+
+# The dashboard socket pings this often; a peer silent for two intervals is dropped.
+DASHBOARD_HEARTBEAT_SECONDS = env.int("CROSSROADS_HEARTBEAT_SECONDS", default=25)
+# At most this many missed events are replayed on reconnect; older ones come from the API.
+DASHBOARD_REPLAY_LIMIT = 500
 
 # API tokens expire; integrations ask for a new one before then.
 API_TOKEN_DEFAULT_DAYS = env.int("CROSSROADS_API_TOKEN_DAYS", default=90)

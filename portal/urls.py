@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from activity.api import EventsView
 from portal import api
 from portal.health import healthz
 
@@ -11,6 +12,7 @@ api_v1 = [
     path("", include("agencies.api_urls")),
     path("", include("cases.api_urls")),
     path("", include("meetings.api_urls")),
+    path("events/", EventsView.as_view(), name="api-events"),
 ]
 
 urlpatterns = [

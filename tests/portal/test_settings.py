@@ -70,7 +70,9 @@ def test_database_url_selects_postgresql():
 def test_redis_url_selects_the_redis_channel_layer():
     found = settings_with(DJANGO_DEBUG="true", REDIS_URL="redis://cache.internal:6379/2")
     assert found["layer"] == "channels_redis.core.RedisChannelLayer"
-    assert found["layer_hosts"] == ["redis://cache.internal:6379/2"]
+    assert found["layer_hosts"] == [
+        {"address": "redis://cache.internal:6379/2", "max_connections": 1000}
+    ]
 
 
 def test_production_mode_requires_a_secret_key():

@@ -1,0 +1,45 @@
+"""The events API: the same stream as the dashboard socket, for integrations that poll."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import pagination, serializers
+from rest_framework.views import APIView
+
+from activity import live
+from cases import access
+
+
+class EventSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    payload = serializers.JSONField()
+
+
+class EventCursorPagination(pagination.CursorPagination):
+    """Oldest first from ``since``; follow ``next`` until it is null, then poll again with
+    the last id seen."""
+
+    ordering = "id"
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+class EventsView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("since", OpenApiTypes.INT, description="Last event id seen")],
+        responses=EventSerializer(many=True),
+    )
+    def get(self, request):
+        """Events after ``since`` that the caller's agency (or the caller) may see now."""
+        raw = request.query_params.get("since", "0")
+        if not raw.isdigit():
+            raise serializers.ValidationError({"since": ["Give the id of the last event seen."]})
+        agency = access.dashboard_agency(request.user)
+        events = live.events_for(
+            user=request.user, agency_id=agency.pk if agency else None, since=int(raw)
+        )
+        paginator = EventCursorPagination()
+        page = paginator.paginate_queryset(events, request, self)
+        return paginator.get_paginated_response([live.frame(event) for event in page])

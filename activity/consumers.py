@@ -1,0 +1,116 @@
+"""The dashboard socket, ``/ws/dashboard/``.
+
+It authenticates (browser session, or ``Authorization: Bearer`` for integrations), joins
+the person's agency group and personal group, replays what the person may see after
+``?since=<event id>``, then forwards events as they are published. It decides nothing:
+audiences were computed by the services when the events were published.
+"""
+
+import asyncio
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from rest_framework.exceptions import AuthenticationFailed
+
+from activity import live
+from agencies.auth import BearerTokenAuthentication, agency_allows_login
+
+# Close codes (4000-4999 are the application's): the page shows why and stops retrying.
+UNAUTHORIZED = 4401
+REVOKED = 4403
+SILENT_PEER = 4408
+
+
+def _bearer_secret(scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            parts = value.decode("latin-1").split()
+            if len(parts) == 2 and parts[0].lower() == "bearer":
+                return parts[1]
+    return None
+
+
+@database_sync_to_async
+def _authenticate(scope):
+    """The person behind the handshake, with their agency id, or ``(None, None)``."""
+    user = scope.get("user")
+    if user is None or not user.is_authenticated:
+        secret = _bearer_secret(scope)
+        if secret is None:
+            return None, None
+        try:
+            user, _ = BearerTokenAuthentication().authenticate_secret(secret)
+        except AuthenticationFailed:
+            return None, None
+    if not agency_allows_login(user):
+        return None, None
+    profile = getattr(user, "profile", None)
+    return user, profile.agency_id if profile is not None else None
+
+
+@database_sync_to_async
+def _replay(user, agency_id, since: int) -> list[dict]:
+    events = live.events_for(user=user, agency_id=agency_id, since=since)
+    return [live.frame(event) for event in events[: settings.DASHBOARD_REPLAY_LIMIT]]
+
+
+class DashboardConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.user, agency_id = await _authenticate(self.scope)
+        if self.user is None:
+            await self.close(code=UNAUTHORIZED)
+            return
+        self.joined = [live.user_group(self.user.pk)]
+        if agency_id is not None:
+            self.joined.append(live.agency_group(agency_id))
+        for group in self.joined:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        self.replayed: set[int] = set()
+        since = self._since()
+        if since is not None:
+            for event in await _replay(self.user, agency_id, since):
+                self.replayed.add(event["id"])
+                await self.send_json(event)
+        await self.send_json({"type": "ready"})
+        self.last_heard = asyncio.get_running_loop().time()
+        self.heartbeat = asyncio.create_task(self._beat())
+
+    def _since(self) -> int | None:
+        values = parse_qs(self.scope.get("query_string", b"").decode()).get("since")
+        try:
+            return max(0, int(values[0])) if values else None
+        except ValueError:
+            return None
+
+    async def _beat(self):
+        interval = settings.DASHBOARD_HEARTBEAT_SECONDS
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(interval)
+            if loop.time() - self.last_heard > 2 * interval:
+                await self.close(code=SILENT_PEER)
+                return
+            await self.send_json({"type": "heartbeat"})
+
+    async def receive_json(self, content, **kwargs):
+        # Any message from the page (its "pong") shows the connection is alive.
+        self.last_heard = asyncio.get_running_loop().time()
+
+    async def event_forward(self, message):
+        event = message["event"]
+        if event["id"] in self.replayed:
+            return
+        await self.send_json(event)
+
+    async def session_revoke(self, message):
+        await self.close(code=REVOKED)
+
+    async def disconnect(self, code):
+        task = getattr(self, "heartbeat", None)
+        if task is not None:
+            task.cancel()
+        for group in getattr(self, "joined", []):
+            await self.channel_layer.group_discard(group, self.channel_name)
