@@ -1,0 +1,271 @@
+"""The dashboard socket: who may connect, who hears what, replay, revocation, closing.
+
+Runs on the in-memory channel layer by default and on Redis when REDIS_URL is set (CI).
+"""
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.testing.websocket import WebsocketCommunicator
+from django.test import Client
+
+from agencies.services import agency_set_active, person_set_active
+from cases import services
+from cases.models import NoteVisibility
+from portal.asgi import application
+from tests.cases.conftest import case_world  # noqa: F401 - the personas
+from tests.conftest import bearer_client
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ORIGIN = (b"origin", b"http://localhost")
+
+
+def session_cookie(user) -> bytes:
+    client = Client()
+    client.force_login(user)
+    return f"sessionid={client.cookies['sessionid'].value}".encode()
+
+
+def socket(cookie=None, *, since=None, origin=ORIGIN, extra=()):
+    """A socket for a session ``cookie`` (from ``session_cookie``, made before the event loop
+    runs: logging in touches the database)."""
+    headers = [(b"host", b"localhost"), *extra]
+    if origin is not None:
+        headers.append(origin)
+    if cookie is not None:
+        headers.append((b"cookie", cookie))
+    path = "/ws/dashboard/" + (f"?since={since}" if since is not None else "")
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+async def connect(communicator):
+    connected, _ = await communicator.connect(timeout=5)
+    assert connected
+    assert (await communicator.receive_json_from(timeout=5)) == {"type": "ready"}
+    return communicator
+
+
+async def frames_until_quiet(communicator) -> list[dict]:
+    frames = []
+    while not await communicator.receive_nothing(timeout=0.3):
+        frame = await communicator.receive_json_from(timeout=2)
+        if frame.get("type") != "heartbeat":
+            frames.append(frame)
+    return frames
+
+
+def run(coroutine):
+    return async_to_sync(coroutine)()
+
+
+def test_anonymous_and_wrong_origin_are_refused(case_world):
+    cookies = {p: session_cookie(case_world.user(p)) for p in ["manager"]}
+
+    async def scenario():
+        anonymous = socket()
+        assert (await anonymous.connect(timeout=5))[0] is False
+        wrong = socket(cookies["manager"], origin=(b"origin", b"https://evil.example"))
+        assert (await wrong.connect(timeout=5))[0] is False
+        missing = socket(cookies["manager"], origin=None)
+        assert (await missing.connect(timeout=5))[0] is False
+
+    run(scenario)
+
+
+def test_an_integration_connects_with_a_bearer_token(case_world):
+    from agencies.services import token_issue
+
+    _, secret = token_issue(actor=None, user=case_world.user("viewer"), name="rms")
+
+    async def scenario():
+        communicator = socket(extra=[(b"authorization", f"Bearer {secret}".encode())])
+        await connect(communicator)
+        await communicator.disconnect()
+        bad = socket(extra=[(b"authorization", b"Bearer nope")])
+        assert (await bad.connect(timeout=5))[0] is False
+
+    run(scenario)
+
+
+def test_a_restricted_note_reaches_only_its_agencies(case_world):
+    cookies = {p: session_cookie(case_world.user(p)) for p in ["manager", "member", "viewer"]}
+
+    async def scenario():
+        manager = await connect(socket(cookies["manager"]))
+        viewer = await connect(socket(cookies["viewer"]))
+        outsider = await connect(socket(cookies["member"]))
+        await database_sync_to_async(services.note_add)(
+            actor=case_world.user("contributor"),
+            case=case_world.case,
+            body="Only for the manager: plate KZ-7741",
+            visibility=NoteVisibility.RESTRICTED,
+            restricted_to=[case_world.agencies["manager"]],
+        )
+        (event,) = await frames_until_quiet(manager)
+        assert event["kind"] == "case.note_added"
+        assert event["payload"]["note"]["body"] == "Only for the manager: plate KZ-7741"
+        assert set(event) == {"id", "kind", "created_at", "payload"}
+        assert await frames_until_quiet(viewer) == []
+        assert await frames_until_quiet(outsider) == []
+        for communicator in (manager, viewer, outsider):
+            await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_a_case_wide_note_reaches_every_agency_with_access_and_nobody_else(case_world):
+    cookies = {p: session_cookie(case_world.user(p)) for p in ["other", "viewer"]}
+
+    async def scenario():
+        viewer = await connect(socket(cookies["viewer"]))
+        outsider = await connect(socket(cookies["other"]))
+        await database_sync_to_async(services.note_add)(
+            actor=case_world.user("manager"), case=case_world.case, body="Warrant signed"
+        )
+        frames = await frames_until_quiet(viewer)
+        assert [f["payload"]["note"]["body"] for f in frames] == ["Warrant signed"]
+        assert await frames_until_quiet(outsider) == []
+        await viewer.disconnect()
+        await outsider.disconnect()
+
+    run(scenario)
+
+
+def test_replay_gives_exactly_the_missed_visible_events(case_world):
+    cookies = {p: session_cookie(case_world.user(p)) for p in ["viewer"]}
+    from activity.models import Event
+
+    last_seen = Event.objects.latest("id").pk
+    services.note_add(actor=case_world.user("manager"), case=case_world.case, body="missed one")
+    services.note_add(
+        actor=case_world.user("contributor"),
+        case=case_world.case,
+        body="restricted miss",
+        visibility=NoteVisibility.RESTRICTED,
+        restricted_to=[case_world.agencies["manager"]],
+    )
+    services.note_add(actor=case_world.user("manager"), case=case_world.case, body="missed two")
+
+    async def scenario():
+        viewer = socket(cookies["viewer"], since=last_seen)
+        connected, _ = await viewer.connect(timeout=5)
+        assert connected
+        bodies = []
+        while True:
+            frame = await viewer.receive_json_from(timeout=5)
+            if frame.get("type") == "ready":
+                break
+            bodies.append(frame["payload"]["note"]["body"])
+        assert bodies == ["missed one", "missed two"]
+        await viewer.disconnect()
+
+    run(scenario)
+
+
+def test_revoked_access_stops_live_events_and_replay(case_world):
+    cookies = {p: session_cookie(case_world.user(p)) for p in ["viewer"]}
+
+    async def scenario():
+        viewer = await connect(socket(cookies["viewer"]))
+        await database_sync_to_async(services.case_unshare)(
+            actor=case_world.user("manager"),
+            case=case_world.case,
+            agency=case_world.agencies["viewer"],
+        )
+        (notice,) = await frames_until_quiet(viewer)
+        assert notice["kind"] == "case.unshared"
+        assert "title" not in notice["payload"]["case"]
+        await database_sync_to_async(services.note_add)(
+            actor=case_world.user("manager"), case=case_world.case, body="after revocation"
+        )
+        assert await frames_until_quiet(viewer) == []
+        await viewer.disconnect()
+        replay = socket(cookies["viewer"], since=0)
+        await replay.connect(timeout=5)
+        kinds = []
+        while True:
+            frame = await replay.receive_json_from(timeout=5)
+            if frame.get("type") == "ready":
+                break
+            kinds.append(frame["kind"])
+        assert kinds == ["case.unshared"]
+        await replay.disconnect()
+
+    run(scenario)
+
+
+def test_deactivation_closes_open_sockets(case_world):
+    cookies = {p: session_cookie(case_world.user(p)) for p in ["contributor", "viewer"]}
+
+    async def scenario():
+        viewer = await connect(socket(cookies["viewer"]))
+        await database_sync_to_async(person_set_active)(
+            actor=None, user=case_world.user("viewer"), active=False
+        )
+        assert (await viewer.receive_output(timeout=5))["type"] == "websocket.close"
+        member = await connect(socket(cookies["contributor"]))
+        await database_sync_to_async(agency_set_active)(
+            actor=None, agency=case_world.agencies["contributor"], active=False
+        )
+        message = await member.receive_output(timeout=5)
+        assert (message["type"], message["code"]) == ("websocket.close", 4403)
+
+    run(scenario)
+
+
+def test_signing_out_closes_the_persons_sockets(case_world):
+    user = case_world.user("viewer")
+    cookie = session_cookie(user)
+
+    async def scenario():
+        communicator = WebsocketCommunicator(
+            application,
+            "/ws/dashboard/",
+            headers=[(b"host", b"localhost"), ORIGIN, (b"cookie", cookie)],
+        )
+        await connect(communicator)
+        client = Client()
+        client.cookies["sessionid"] = cookie.decode().split("=", 1)[1]
+        await database_sync_to_async(client.post)("/logout/")
+        assert (await communicator.receive_output(timeout=5))["type"] == "websocket.close"
+
+    run(scenario)
+
+
+def test_the_heartbeat_flows_and_a_silent_peer_is_dropped(case_world, settings):
+    cookies = {p: session_cookie(case_world.user(p)) for p in ["viewer"]}
+    settings.DASHBOARD_HEARTBEAT_SECONDS = 0.2
+
+    async def scenario():
+        communicator = await connect(socket(cookies["viewer"]))
+        assert (await communicator.receive_json_from(timeout=2)) == {"type": "heartbeat"}
+        # No pong: after two silent intervals the server closes the socket.
+        message = await communicator.receive_output(timeout=3)
+        while message["type"] == "websocket.send":
+            message = await communicator.receive_output(timeout=3)
+        assert (message["type"], message["code"]) == ("websocket.close", 4408)
+
+    run(scenario)
+
+
+def test_the_events_api_gives_the_same_stream(case_world):
+    services.note_add(
+        actor=case_world.user("contributor"),
+        case=case_world.case,
+        body="api restricted",
+        visibility=NoteVisibility.RESTRICTED,
+        restricted_to=[case_world.agencies["manager"]],
+    )
+    viewer = bearer_client(case_world.user("viewer")).get("/api/v1/events/?since=0").json()
+    manager = bearer_client(case_world.user("manager")).get("/api/v1/events/?since=0").json()
+    other = bearer_client(case_world.user("other")).get("/api/v1/events/?since=0").json()
+    assert "api restricted" not in str(viewer)
+    assert "api restricted" in str(manager)
+    assert other["results"] == []
+    ids = [e["id"] for e in manager["results"]]
+    assert ids == sorted(ids)
+    after = bearer_client(case_world.user("manager")).get(f"/api/v1/events/?since={ids[-1]}")
+    assert after.json()["results"] == []
+    bad = bearer_client(case_world.user("manager")).get("/api/v1/events/?since=abc")
+    assert bad.status_code == 400
