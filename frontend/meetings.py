@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
@@ -23,6 +24,16 @@ from meetings.models import ActionItem, CalendarFeed
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _back(request, fallback):
+    """Back to ``next`` when it is a page of this site (the dashboard's one-click answer)."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
 
 
 def _month(request) -> dt.date:
@@ -265,7 +276,7 @@ def meeting_rsvp(request, pk: int):
         messages.error(request, _error_text(error))
     else:
         messages.success(request, "Answer saved.")
-    return redirect(meeting)
+    return _back(request, meeting)
 
 
 @login_required

@@ -1,10 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend import cases, meetings, views
+from frontend import cases, dashboard, meetings, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -7,21 +7,6 @@ from agencies import selectors
 
 
 @login_required
-def home(request):
-    """The signed-in person's start page: their agency and its task forces."""
-    agency = selectors.user_agency(request.user)
-    return render(
-        request,
-        "frontend/home.html",
-        {
-            "agency": agency,
-            "task_forces": selectors.user_task_forces(request.user),
-            "coordinated": selectors.user_coordinated_task_forces(request.user),
-        },
-    )
-
-
-@login_required
 def directory(request):
     """Task forces with their current members; every agency in the portal."""
     visible = selectors.contact_visible_agency_ids(request.user)

@@ -13,7 +13,6 @@ from agencies.services import agency_set_active, person_set_active
 from cases import services
 from cases.models import NoteVisibility
 from portal.asgi import application
-from tests.cases.conftest import case_world  # noqa: F401 - the personas
 from tests.conftest import bearer_client
 
 pytestmark = pytest.mark.django_db(transaction=True)

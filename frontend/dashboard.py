@@ -1,0 +1,77 @@
+"""The dashboard: the start page of a signed-in person, updated live."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import timezone
+
+from activity import live
+from agencies import selectors as agency_selectors
+from cases import access
+from cases import selectors as case_selectors
+from meetings import recurrence
+from meetings import selectors as meeting_selectors
+from meetings.models import MeetingKind
+
+UPCOMING_DAYS = 30
+RECENT_EVENTS = 25
+
+
+def _upcoming(user, agency):
+    """The next occurrences of the agency's meetings, with the agency's answer."""
+    now = timezone.now()
+    end = now + dt.timedelta(days=UPCOMING_DAYS)
+    meetings = meeting_selectors.meetings_in_window(meeting_selectors.meeting_list(user), now, end)
+    rows = []
+    for meeting in meetings:
+        invitation = next(
+            (i for i in meeting.invitations.all() if agency and i.agency_id == agency.pk), None
+        )
+        for occurrence in recurrence.occurrences(
+            meeting, now, end, changes=list(meeting.occurrence_changes.all())
+        ):
+            if meeting.kind != MeetingKind.TRAINING or invitation is not None:
+                rows.append({"occurrence": occurrence, "invitation": invitation})
+    return sorted(rows, key=lambda row: row["occurrence"].starts_at)[:15]
+
+
+def _trainings(user):
+    now = timezone.now()
+    return [
+        meeting
+        for meeting in meeting_selectors.meeting_list(user).filter(
+            kind=MeetingKind.TRAINING, status="scheduled", ends_at__gte=now
+        )
+        if not meeting.recurrence or meeting.starts_at >= now - dt.timedelta(days=30)
+    ][:10]
+
+
+@login_required
+def home(request):
+    """My agency's upcoming meetings with our answer, trainings open to me, the cases my
+    agency takes part in with their latest activity, and the live feed."""
+    user = request.user
+    agency = access.caller_agency(user)
+    recent = list(
+        live.events_for(user=user, agency_id=agency.pk if agency else None).order_by("-id")[
+            :RECENT_EVENTS
+        ]
+    )
+    return render(
+        request,
+        "frontend/home.html",
+        {
+            "agency": agency,
+            "task_forces": agency_selectors.user_task_forces(user),
+            "coordinated": agency_selectors.user_coordinated_task_forces(user),
+            "upcoming": _upcoming(user, agency),
+            "is_liaison": getattr(getattr(user, "profile", None), "role", "") == "liaison",
+            "trainings": _trainings(user),
+            "cases": case_selectors.case_list(user).order_by("-last_note_at", "-updated_at")[:10],
+            "recent_events": [live.frame(event) for event in reversed(recent)],
+            "last_event_id": recent[0].pk if recent else 0,
+            "heartbeat_seconds": settings.DASHBOARD_HEARTBEAT_SECONDS,
+        },
+    )

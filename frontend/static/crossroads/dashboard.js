@@ -1,0 +1,142 @@
+// The live feed of the dashboard: plain JavaScript, no build step.
+// It connects to /ws/dashboard/, resumes from the last event id it saw (so nothing is missed
+// across a sleep or a server restart), answers heartbeats, and reconnects with backoff.
+(function () {
+  "use strict";
+  const list = document.getElementById("live-feed");
+  if (!list) return;
+  const statusEl = document.getElementById("live-status");
+  const counter = document.getElementById("unseen-count");
+  const heartbeat = Number(list.dataset.heartbeat || 25) * 1000;
+  let lastId = 0;
+  let unseen = 0;
+  let attempt = 0;
+  let socket = null;
+  let watchdog = null;
+
+  const LABELS = {
+    "case.shared": "shared",
+    "case.unshared": "access ended",
+    "case.updated": "updated",
+    "case.note_added": "new note",
+    "case.note_edited": "note edited",
+    "case.note_redacted": "note redacted",
+    "meeting.scheduled": "meeting scheduled",
+    "meeting.updated": "meeting changed",
+    "meeting.cancelled": "meeting cancelled",
+    "meeting.rsvp": "answer",
+    "training.registration": "registration",
+    "taskforce.membership": "task force",
+  };
+
+  function setStatus(state) {
+    statusEl.textContent = state;
+    statusEl.dataset.state = state;
+  }
+
+  function link(href, text) {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    return a;
+  }
+
+  // Everything is inserted as text: nothing in an event can run as script.
+  function describe(event) {
+    const p = event.payload || {};
+    const parts = [];
+    if (p.case) parts.push(link("/cases/" + p.case.id + "/", p.case.number + (p.case.title ? " " + p.case.title : "")));
+    if (p.meeting) parts.push(link("/meetings/" + p.meeting.id + "/", p.meeting.title));
+    if (p.task_force) parts.push(document.createTextNode(p.task_force.name));
+    let text = "";
+    if (p.note) {
+      const who = p.note.author_agency ? p.note.author_agency.short_name + ": " : "";
+      text = p.note.body ? who + p.note.body.slice(0, 200) : who + "(text removed)";
+    } else if (p.agency && p.response) {
+      text = p.agency.short_name + " " + p.response;
+    } else if (p.agency && p.level) {
+      text = "with " + p.agency.short_name + " (" + p.level + ")";
+    } else if (p.agency) {
+      text = p.agency.short_name + (p.change ? " " + p.change.replace("_", " ") : "");
+    } else if (p.registration) {
+      text = p.registration.status;
+    } else if (p.answers_reset) {
+      text = "moved: please answer again";
+    }
+    if (text) parts.push(document.createTextNode(" — " + text));
+    return parts;
+  }
+
+  function render(event, seen) {
+    if (event.id <= lastId) return;
+    lastId = event.id;
+    const item = document.createElement("li");
+    item.className = "feed-item" + (seen ? "" : " unseen");
+    item.dataset.eventId = event.id;
+    item.dataset.kind = event.kind;
+    const label = document.createElement("span");
+    label.className = "badge kind";
+    label.textContent = LABELS[event.kind] || event.kind;
+    const time = document.createElement("time");
+    time.dateTime = event.created_at;
+    time.textContent = new Date(event.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    item.append(time, " ", label, " ", ...describe(event));
+    list.prepend(item);
+    document.body.classList.add("has-events");
+    if (!seen) {
+      unseen += 1;
+      counter.textContent = String(unseen);
+      counter.hidden = false;
+    }
+  }
+
+  function markSeen() {
+    unseen = 0;
+    counter.hidden = true;
+    list.querySelectorAll(".unseen").forEach((el) => el.classList.remove("unseen"));
+  }
+
+  function armWatchdog() {
+    clearTimeout(watchdog);
+    // No heartbeat for two intervals: the connection is half-open; start again.
+    watchdog = setTimeout(() => socket && socket.close(), 2 * heartbeat + 1000);
+  }
+
+  function connect() {
+    const scheme = location.protocol === "https:" ? "wss" : "ws";
+    socket = new WebSocket(scheme + "://" + location.host + "/ws/dashboard/?since=" + lastId);
+    setStatus(attempt ? "reconnecting" : "connecting");
+    socket.onmessage = (message) => {
+      const data = JSON.parse(message.data);
+      armWatchdog();
+      if (data.type === "ready") {
+        attempt = 0;
+        setStatus("live");
+      } else if (data.type === "heartbeat") {
+        socket.send(JSON.stringify({ type: "pong" }));
+      } else {
+        render(data, false);
+      }
+    };
+    socket.onclose = (event) => {
+      clearTimeout(watchdog);
+      if (event.code === 4401 || event.code === 4403) {
+        setStatus("signed out");
+        return;
+      }
+      setStatus("reconnecting");
+      const delay = Math.min(30000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
+      attempt += 1;
+      setTimeout(connect, delay);
+    };
+  }
+
+  const recent = JSON.parse(document.getElementById("recent-events").textContent);
+  recent.forEach((event) => render(event, true));
+  lastId = Math.max(lastId, Number(list.dataset.lastEventId || 0));
+  counter.addEventListener("click", markSeen);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible" && socket && socket.readyState > 1) connect();
+  });
+  connect();
+})();
