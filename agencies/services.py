@@ -498,6 +498,8 @@ def person_change_agency(*, actor, profile: Profile, agency: Agency) -> Profile:
             "coordinator_of_removed": [tf.slug for tf in dropped],
         },
     )
+    # Open sockets listen to the old agency's events: they must reconnect.
+    live.close_sockets(user_ids=[user.pk])
     return profile
 
 

@@ -268,3 +268,21 @@ def test_the_events_api_gives_the_same_stream(case_world):
     assert after.json()["results"] == []
     bad = bearer_client(case_world.user("manager")).get("/api/v1/events/?since=abc")
     assert bad.status_code == 400
+
+
+def test_moving_a_person_to_another_agency_closes_their_sockets(case_world):
+    from agencies.services import person_change_agency
+
+    cookies = {p: session_cookie(case_world.user(p)) for p in ["viewer"]}
+
+    async def scenario():
+        viewer = await connect(socket(cookies["viewer"]))
+        await database_sync_to_async(person_change_agency)(
+            actor=None,
+            profile=case_world.user("viewer").profile,
+            agency=case_world.agencies["member"],
+        )
+        message = await viewer.receive_output(timeout=5)
+        assert (message["type"], message["code"]) == ("websocket.close", 4403)
+
+    run(scenario)
