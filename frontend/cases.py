@@ -25,16 +25,12 @@ from frontend.forms import (
     RedactForm,
     ShareForm,
     StatusForm,
+    apply_service_errors,
 )
 
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    for field, messages_ in getattr(error, "message_dict", {"__all__": error.messages}).items():
-        form.add_error(field if field in form.fields else None, messages_)
 
 
 @login_required
@@ -67,7 +63,7 @@ def case_open(request):
         try:
             case = services.case_open(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, f"Case {case.number} is open; your agency leads it.")
             return redirect(case)
@@ -134,7 +130,7 @@ def case_detail(request, pk: int):
         try:
             services.note_add(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Note added.")
             return redirect(case)
@@ -159,7 +155,7 @@ def case_edit(request, pk: int):
         try:
             services.case_update(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Case updated.")
             return redirect(case)
@@ -259,7 +255,7 @@ def note_edit(request, pk: int):
                 "the current version is shown in the case. Copy what you need and edit again.",
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Note updated.")
             return redirect(note.case)

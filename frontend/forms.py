@@ -1,9 +1,16 @@
 """Forms of the pages. They parse input; the services decide and write."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 from agencies.models import Agency, TaskForce
 from cases.models import NOTE_MAX_LENGTH, AccessLevel, CaseKind, CasePriority, NoteVisibility
+
+
+def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: by field where it names one, else on top."""
+    for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 class CaseOpenForm(forms.Form):

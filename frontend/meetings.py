@@ -17,13 +17,23 @@ from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
 from cases import access
-from frontend.forms import ActionItemForm, MeetingForm, RsvpForm
+from frontend.forms import ActionItemForm, MeetingForm, RsvpForm, apply_service_errors
 from meetings import exports, ics, recurrence, selectors, services
 from meetings.models import ActionItem, CalendarFeed
 
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
+
+
+def _warn_conflicts(request, conflicts) -> None:
+    """Conflicts warn; they do not block."""
+    for conflict in conflicts:
+        messages.warning(
+            request,
+            f"{conflict['agency']['short_name']} already accepted a meeting at "
+            f"{timezone.localtime(conflict['starts_at']):%b %d %H:%M}.",
+        )
 
 
 def _back(request, fallback):
@@ -142,16 +152,10 @@ def meeting_schedule(request):
                 **data,
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Meeting scheduled.")
-            for conflict in conflicts:
-                messages.warning(
-                    request,
-                    f"{conflict['agency']['short_name']} already accepted a meeting at "
-                    f"{timezone.localtime(conflict['starts_at']):%b %d %H:%M}.",
-                )
+            _warn_conflicts(request, conflicts)
             return redirect(meeting)
     return render(
         request,
@@ -202,16 +206,10 @@ def meeting_edit(request, pk: int):
                 **data,
             )
         except ValidationError as error:
-            for field, errors in getattr(error, "message_dict", {None: error.messages}).items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_service_errors(form, error)
         else:
             messages.success(request, "Meeting updated.")
-            for conflict in conflicts:
-                messages.warning(
-                    request,
-                    f"{conflict['agency']['short_name']} already accepted "
-                    f"a meeting at {timezone.localtime(conflict['starts_at']):%b %d %H:%M}.",
-                )
+            _warn_conflicts(request, conflicts)
             return redirect(meeting)
     return render(
         request,
