@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from activity.models import AuditRecord
+from activity.models import AuditRecord, Event
 
 
 @admin.register(AuditRecord)
@@ -12,6 +12,25 @@ class AuditRecordAdmin(admin.ModelAdmin):
     search_fields = ["action", "target_repr", "actor__username"]
     list_select_related = ["actor", "agency"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    """The event log, without payloads: they carry case content for their audience only."""
+
+    list_display = ["id", "created_at", "kind", "subject_key", "detail_key"]
+    list_filter = ["kind"]
+    fields = ["id", "created_at", "kind", "subject_key", "detail_key"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False

@@ -83,7 +83,9 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.starts_at:%Y-%m-%d})"
+        # This text reaches the audit trail and the admin: a confidential title stays out.
+        title = "Confidential meeting" if self.confidential else self.title
+        return f"{title} ({self.starts_at:%Y-%m-%d})"
 
     def get_absolute_url(self) -> str:
         return reverse("meeting-detail", args=[self.pk])

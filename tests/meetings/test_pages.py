@@ -143,3 +143,31 @@ def test_the_meeting_page_shows_its_history(meeting_world):
     )
     assert "scheduled · LEADA" in text
     assert "cancelled · LEADA" in text
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_anonymous_visitors_are_sent_to_log_in(meeting_world, page):
+    url, _ = PAGES[page]
+    response = Client().get(url(meeting_world))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_admin_lists_meetings_and_events_without_their_content(meeting_world):
+    from meetings import services
+    from tests.agencies.factories import UserFactory
+
+    services.meeting_update(
+        actor=meeting_world.user("coordinator"), meeting=meeting_world.meeting, confidential=True
+    )
+    client = Client()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    for url in (
+        "/admin/meetings/meeting/",
+        f"/admin/meetings/meeting/{meeting_world.meeting.pk}/change/",
+        "/admin/meetings/registration/",
+        "/admin/activity/event/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert b"Weekly deconfliction" not in response.content
+        assert b"Targets and overlaps" not in response.content
