@@ -12,6 +12,19 @@ class AuditRecordAdmin(admin.ModelAdmin):
     search_fields = ["action", "target_repr", "actor__username"]
     list_select_related = ["actor", "agency"]
     date_hierarchy = "created_at"
+    # ``changes`` can hold case and meeting content (titles, summaries, reasons): operators
+    # see who did what to which object, never the content.
+    fields = [
+        "created_at",
+        "actor",
+        "agency",
+        "action",
+        "target_type",
+        "target_id",
+        "target_repr",
+        "ip_address",
+    ]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False

@@ -121,6 +121,10 @@ def scrub(*, detail, fields: Iterable[str]) -> None:
 def events_for(*, user, agency_id: int | None, since: int = 0):
     """Events after ``since`` whose audience includes the person or their agency: one
     indexed subquery on the audience."""
+    # Access that expired must not replay: shares past their date end first.
+    from cases.access import end_expired_shares
+
+    end_expired_shares()
     audience = models.Q(user_id=user.pk)
     if agency_id is not None:
         audience |= models.Q(agency_id=agency_id)

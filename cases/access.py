@@ -72,7 +72,7 @@ def revoke(case: Case, agency: Agency) -> None:
 # Shares that reach their expiry end at the first read after it, whoever reads.
 
 
-def _end_expired_shares() -> None:
+def end_expired_shares() -> None:
     if CaseShare.objects.active().filter(expires_on__lt=timezone.localdate()).exists():
         from cases.services import case_shares_end_expired
 
@@ -87,7 +87,7 @@ def visible_cases(user) -> QuerySet[Case]:
     agency = caller_agency(user)
     if agency is None:
         return Case.objects.none()
-    _end_expired_shares()
+    end_expired_shares()
     granted = CaseAgencyPermission.objects.filter(
         group_id=agency.group_id, permission__codename="view_case"
     ).values("content_object_id")
@@ -261,13 +261,23 @@ def is_coordinator(user, task_force_id: int) -> bool:
 
 
 def visible_meetings(user) -> QuerySet:
-    from meetings.models import Invitation, Meeting, MeetingKind, Registration
+    from meetings.models import (
+        Invitation,
+        Meeting,
+        MeetingKind,
+        Registration,
+        RegistrationStatus,
+    )
 
     agency = caller_agency(user)
     if agency is None:
         return Meeting.objects.none()
     invited = Invitation.objects.filter(agency_id=agency.pk).values("meeting_id")
-    registered = Registration.objects.filter(user_id=user.pk).values("meeting_id")
+    registered = (
+        Registration.objects.filter(user_id=user.pk)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .values("meeting_id")
+    )
     return Meeting.objects.filter(
         Q(pk__in=invited)
         | Q(pk__in=registered)

@@ -204,7 +204,8 @@ class AccessReportSerializer(serializers.Serializer):
     ip_address = serializers.IPAddressField(allow_null=True)
 
     def get_notes(self, record) -> list[int]:
-        return record.changes.get("notes", [])
+        readable = self.context["readable_note_ids"]
+        return [n for n in record.changes.get("notes", []) if n in readable]
 
 
 class CaseAccessReportView(APIView):
@@ -216,7 +217,10 @@ class CaseAccessReportView(APIView):
         paginator = NotesCursorPagination()
         paginator.ordering = "-id"
         page = paginator.paginate_queryset(selectors.case_access_report(case), request, self)
-        return paginator.get_paginated_response(AccessReportSerializer(page, many=True).data)
+        readable = set(access.visible_notes(request.user, case).values_list("pk", flat=True))
+        return paginator.get_paginated_response(
+            AccessReportSerializer(page, many=True, context={"readable_note_ids": readable}).data
+        )
 
 
 # Notes

@@ -95,3 +95,13 @@ def case_reader_summary(case: Case):
         .annotate(reads=Count("id"), last_read=Max("created_at"))
         .order_by("-last_read")
     )
+
+
+def readable_notes_read(user, case: Case, records) -> list[tuple]:
+    """Each access-report record with the ids of the notes read that ``user`` may read
+    too: a restricted note the reader's agency is not given must not show even as an id."""
+    readable = set(access.visible_notes(user, case).values_list("pk", flat=True))
+    return [
+        (record, [n for n in record.changes.get("notes", []) if n in readable])
+        for record in records
+    ]

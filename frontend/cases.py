@@ -225,7 +225,12 @@ def case_access_report(request, pk: int):
     return render(
         request,
         "frontend/case_access_report.html",
-        {"case": case, "page": page, "summary": selectors.case_reader_summary(case)},
+        {
+            "case": case,
+            "page": page,
+            "rows": selectors.readable_notes_read(request.user, case, page),
+            "summary": selectors.case_reader_summary(case),
+        },
     )
 
 

@@ -57,3 +57,38 @@ def test_redaction_scrubs_the_text_from_past_events(case_world):
     )
     for event in Event.objects.filter(detail_key=f"cases.note:{case_world.open_note.pk}"):
         assert "Surveillance schedule" not in str(event.payload)
+
+
+def test_an_expired_share_no_longer_replays(case_world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from activity import live
+    from cases.models import CaseShare
+
+    CaseShare.objects.filter(agency=case_world.agencies["viewer"]).update(
+        expires_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    events = live.events_for(
+        user=case_world.user("viewer"), agency_id=case_world.agencies["viewer"].pk
+    )
+    assert [e.kind for e in events] == ["case.unshared"]
+
+
+def test_the_audit_admin_shows_no_content(case_world):
+    from django.test import Client
+
+    from activity.models import AuditRecord
+    from cases import services as case_services
+    from tests.agencies.factories import UserFactory
+
+    case_services.case_update(
+        actor=case_world.user("manager"), case=case_world.case, title="Secret new title"
+    )
+    record = AuditRecord.objects.filter(action="case.updated").latest("id")
+    client = Client()
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    page = client.get(f"/admin/activity/auditrecord/{record.pk}/change/")
+    assert page.status_code == 200
+    assert b"Secret new title" not in page.content

@@ -267,3 +267,21 @@ def test_last_note_time_counts_only_readable_notes(case_world):
         restricted_to=[case_world.agencies["manager"]],
     )
     assert viewer.get("/api/v1/cases/").json()["results"][0]["last_note_at"] == before
+
+
+def test_the_access_report_hides_notes_the_manager_may_not_read(case_world):
+    hidden = services.note_add(
+        actor=case_world.user("contributor"),
+        case=case_world.case,
+        body="CON and EXC only",
+        visibility="restricted",
+        restricted_to=[case_world.agencies["excluded"]],
+    )
+    logged_in(case_world, "excluded").get(f"/api/v1/cases/{case_world.case.pk}/notes/")
+    manager = logged_in(case_world, "manager")
+    report = manager.get(f"/api/v1/cases/{case_world.case.pk}/access-report/").json()["results"]
+    assert hidden.pk not in report[0]["notes"]
+    assert case_world.open_note.pk in report[0]["notes"]
+    page = manager.get(f"/cases/{case_world.case.pk}/access-report/").content.decode()
+    assert f"{case_world.open_note.pk}" in page
+    assert f", {hidden.pk}" not in page and f"{hidden.pk}, " not in page
