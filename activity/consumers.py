@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
+from django.utils import timezone
 from rest_framework.exceptions import AuthenticationFailed
 
 from activity import live
@@ -34,20 +35,22 @@ def _bearer_secret(scope) -> str | None:
 
 @database_sync_to_async
 def _authenticate(scope):
-    """The person behind the handshake, with their agency id, or ``(None, None)``."""
-    user = scope.get("user")
+    """The person behind the handshake, their agency id, and when their token expires
+    (``None`` for a session); ``(None, None, None)`` when nobody is."""
+    user, expires_at = scope.get("user"), None
     if user is None or not user.is_authenticated:
         secret = _bearer_secret(scope)
         if secret is None:
-            return None, None
+            return None, None, None
         try:
-            user, _ = BearerTokenAuthentication().authenticate_secret(secret)
+            user, token = BearerTokenAuthentication().authenticate_secret(secret)
         except AuthenticationFailed:
-            return None, None
+            return None, None, None
+        expires_at = token.expires_at
     if not agency_allows_login(user):
-        return None, None
+        return None, None, None
     profile = getattr(user, "profile", None)
-    return user, profile.agency_id if profile is not None else None
+    return user, profile.agency_id if profile is not None else None, expires_at
 
 
 @database_sync_to_async
@@ -58,7 +61,7 @@ def _replay(user, agency_id, since: int) -> list[dict]:
 
 class DashboardConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
-        self.user, agency_id = await _authenticate(self.scope)
+        self.user, agency_id, self.expires_at = await _authenticate(self.scope)
         if self.user is None:
             await self.close(code=UNAUTHORIZED)
             return
@@ -92,6 +95,9 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
             await asyncio.sleep(interval)
             if loop.time() - self.last_heard > 2 * interval:
                 await self.close(code=SILENT_PEER)
+                return
+            if self.expires_at is not None and timezone.now() >= self.expires_at:
+                await self.close(code=REVOKED)
                 return
             await self.send_json({"type": "heartbeat"})
 

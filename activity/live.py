@@ -85,17 +85,27 @@ def publish(
     return event
 
 
-def retract(*, agency_ids: Iterable[int], subject=None, detail=None) -> int:
-    """Remove agencies from the audience of past events about ``subject`` (or ``detail``):
-    after access is taken away, replay no longer gives them these events."""
+def retract(
+    *,
+    agency_ids: Iterable[int] = (),
+    user_ids: Iterable[int] = (),
+    subject=None,
+    detail=None,
+    subjects: Iterable[models.Model] = (),
+) -> int:
+    """Remove agencies or people from the audience of past events about ``subject`` (or
+    ``detail``, or any of ``subjects``): after access is taken away, replay no longer gives
+    them these events."""
     events = Event.objects.all()
     if subject is not None:
         events = events.filter(subject_key=key(subject))
     if detail is not None:
         events = events.filter(detail_key=key(detail))
-    deleted, _ = EventAudience.objects.filter(
-        agency_id__in=list(agency_ids), event__in=events
-    ).delete()
+    subjects = [key(s) for s in subjects]
+    if subjects:
+        events = events.filter(subject_key__in=subjects)
+    who = models.Q(agency_id__in=list(agency_ids)) | models.Q(user_id__in=list(user_ids))
+    deleted, _ = EventAudience.objects.filter(who, event__in=events).delete()
     return deleted
 
 

@@ -337,6 +337,10 @@ def membership_end(
     from cases.services import case_shares_end_for_agency
 
     case_shares_end_for_agency(actor=actor, agency=membership.agency, task_force=task_force)
+    from meetings.services import coordinator_events_retract
+
+    for user in leaving:
+        coordinator_events_retract(user=user, task_force=task_force)
     audit_record(
         actor=actor,
         action="membership.ended",
@@ -376,6 +380,9 @@ def coordinator_remove(*, actor, task_force: TaskForce, user) -> None:
     if not task_force.coordinators.filter(pk=user.pk).exists():
         return
     task_force.coordinators.remove(user)
+    from meetings.services import coordinator_events_retract
+
+    coordinator_events_retract(user=user, task_force=task_force)
     audit_record(
         actor=actor,
         action="taskforce.coordinator_removed",
@@ -489,6 +496,10 @@ def person_change_agency(*, actor, profile: Profile, agency: Agency) -> Profile:
     kept = TaskForceMembership.objects.current().filter(agency=agency).values("task_force")
     dropped = list(user.coordinated_task_forces.exclude(pk__in=kept))
     user.coordinated_task_forces.remove(*dropped)
+    from meetings.services import coordinator_events_retract
+
+    for task_force in dropped:
+        coordinator_events_retract(user=user, task_force=task_force)
     audit_record(
         actor=actor,
         action="person.agency_changed",
@@ -574,4 +585,6 @@ def token_revoke(*, actor, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(actor=actor, action="token.revoked", target=token)
+        # A socket opened with the token is closed with it (the person reconnects).
+        live.close_sockets(user_ids=[token.user_id])
     return token

@@ -326,6 +326,9 @@ def _end_share(share: CaseShare, *, actor, reason: str) -> None:
     # Replay must not give the agency what it can no longer see; it only learns that
     # its access ended (the case's number, nothing of its content).
     live.retract(agency_ids=[share.agency_id], subject=share.case)
+    from meetings.services import invitations_end_for_case
+
+    invitations_end_for_case(case=share.case, agency=share.agency)
     live.publish(
         EventKind.CASE_UNSHARED,
         subject=share.case,

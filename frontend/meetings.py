@@ -193,10 +193,20 @@ def meeting_edit(request, pk: int):
         request.POST or None, initial=initial, agencies=_invitable(meeting.task_force, meeting.case)
     )
     form.fields["kind"].disabled = True
+    case_visible = meeting.case_id is None or access.meeting_case_visible(request.user, meeting)
+    if not case_visible:
+        # The invitable agencies would show who has access to a case this coordinator does
+        # not see: the invitations stay as they are.
+        form.fields["invited_agencies"].queryset = Agency.objects.filter(
+            invitations__meeting=meeting
+        )
+        form.fields["invited_agencies"].disabled = True
     if request.method == "POST" and form.is_valid():
         data = form.localized()
         data.pop("kind", None)
         data.pop("invite_all", None)
+        if not case_visible:
+            data.pop("invited_agencies", None)
         try:
             meeting, conflicts = services.meeting_update(
                 actor=request.user,

@@ -242,6 +242,17 @@ def meeting_update(*, actor, meeting: Meeting, invited_agencies=None, **changes)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise ValidationError("A cancelled meeting cannot change.")
+    if (
+        invited_agencies is not None
+        and meeting.case_id
+        and not access.visible_cases(actor).filter(pk=meeting.case_id).exists()
+    ):
+        # Which agencies may be invited would tell who has access to the case.
+        raise PermissionDenied(
+            "This meeting is about a case your agency does not see; its invitations "
+            "cannot be changed by you."
+        )
+    audience_before = access.meeting_audience(meeting)
     if "timezone_name" in changes:
         changes["timezone"] = changes.pop("timezone_name")
     if "recurrence_rule" in changes:
@@ -266,7 +277,6 @@ def meeting_update(*, actor, meeting: Meeting, invited_agencies=None, **changes)
                 Invitation(meeting=meeting, agency=wanted[pk]) for pk in added
             )
             meeting.invitations.filter(agency_id__in=removed).delete()
-            live.retract(agency_ids=removed, subject=meeting)
             invite_diff = {"invited_added": sorted(added), "invited_removed": sorted(removed)}
     if not diff and not invite_diff:
         return meeting, []
@@ -284,6 +294,14 @@ def meeting_update(*, actor, meeting: Meeting, invited_agencies=None, **changes)
             meeting.occurrence_changes.all().delete()
     meeting.sequence += 1
     meeting.save()
+    # Whoever no longer sees the meeting (uninvited, a training closed to outsiders) no
+    # longer replays its events.
+    audience_after = access.meeting_audience(meeting)
+    live.retract(
+        agency_ids=audience_before[0] - audience_after[0],
+        user_ids=audience_before[1] - audience_after[1],
+        subject=meeting,
+    )
     audit_record(
         actor=actor,
         action="meeting.updated",
@@ -605,3 +623,17 @@ def feed_rotate(*, actor) -> CalendarFeed:
     feed.save()
     audit_record(actor=actor, action="calendar.feed_rotated", target=feed)
     return feed
+
+
+def coordinator_events_retract(*, user, task_force) -> None:
+    """A person who stops coordinating a task force stops replaying its meetings' events
+    (what their agency was invited to stays, through the agency)."""
+    live.retract(user_ids=[user.pk], subjects=list(Meeting.objects.filter(task_force=task_force)))
+
+
+def invitations_end_for_case(*, case, agency) -> None:
+    """An agency that loses a case is uninvited from the meetings about it."""
+    meetings = list(Meeting.objects.filter(case=case, invitations__agency=agency))
+    Invitation.objects.filter(meeting__in=meetings, agency=agency).delete()
+    if meetings:
+        live.retract(agency_ids=[agency.pk], subjects=meetings)
