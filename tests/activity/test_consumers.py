@@ -286,3 +286,48 @@ def test_moving_a_person_to_another_agency_closes_their_sockets(case_world):
         assert (message["type"], message["code"]) == ("websocket.close", 4403)
 
     run(scenario)
+
+
+def test_revoking_a_token_closes_its_socket(case_world):
+    from agencies.models import ApiToken
+    from agencies.services import token_issue, token_revoke
+
+    token, secret = token_issue(actor=None, user=case_world.user("viewer"), name="rms")
+
+    async def scenario():
+        communicator = await connect(
+            socket(extra=[(b"authorization", f"Bearer {secret}".encode())])
+        )
+        await database_sync_to_async(token_revoke)(actor=None, token=token)
+        message = await communicator.receive_output(timeout=5)
+        assert (message["type"], message["code"]) == ("websocket.close", 4403)
+
+    run(scenario)
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+
+
+def test_an_expired_token_ends_its_socket_at_the_next_heartbeat(case_world, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from agencies.models import ApiToken
+    from agencies.services import token_issue
+
+    settings.DASHBOARD_HEARTBEAT_SECONDS = 0.2
+    token, secret = token_issue(actor=None, user=case_world.user("viewer"), name="rms")
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() + dt.timedelta(seconds=1))
+
+    async def scenario():
+        communicator = await connect(
+            socket(extra=[(b"authorization", f"Bearer {secret}".encode())])
+        )
+        # Answer every heartbeat, so only the expiry can end the socket.
+        while True:
+            message = await communicator.receive_output(timeout=5)
+            if message["type"] != "websocket.send":
+                break
+            await communicator.send_json_to({"type": "pong"})
+        assert (message["type"], message["code"]) == ("websocket.close", 4403)
+
+    run(scenario)

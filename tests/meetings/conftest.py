@@ -15,6 +15,7 @@ import pytest
 from agencies.models import AgencyRole
 from meetings import services
 from tests.agencies.factories import AgencyFactory, MembershipFactory, TaskForceFactory, person
+from tests.cases.personas import case_world  # noqa: F401 - meetings about cases
 
 CHICAGO = ZoneInfo("America/Chicago")
 
