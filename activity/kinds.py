@@ -2,7 +2,8 @@
 
 Payloads hold only what every member of the audience may see: a restricted note's text
 goes only to the agencies it names, and a confidential meeting's details only to its
-invited agencies.
+invited agencies. ``live.publish`` checks each payload against ``PAYLOAD_KEYS`` and turns
+it into plain JSON (dates become ISO 8601 strings) before it is stored or sent.
 """
 
 from django.db import models
@@ -16,11 +17,31 @@ class EventKind(models.TextChoices):
     CASE_NOTE_ADDED = "case.note_added", "Note added"  # + {"note": {"id", "body", ...}}
     CASE_NOTE_EDITED = "case.note_edited", "Note edited"  # + {"note": {"id", "body", ...}}
     CASE_NOTE_REDACTED = "case.note_redacted", "Note redacted"  # + {"note": {"id"}}
-    # Meetings (subject: the meeting). Payload: {"meeting": {"id", "title", "starts_at"}}
+    # Meetings (subject: the meeting). Payload: {"meeting": {"id", "title", "starts_at", ...}}
     MEETING_SCHEDULED = "meeting.scheduled", "Meeting scheduled"
     MEETING_UPDATED = "meeting.updated", "Meeting changed"  # + {"answers_reset": bool}
     MEETING_CANCELLED = "meeting.cancelled", "Meeting cancelled"
     MEETING_RSVP = "meeting.rsvp", "Answer to a meeting"  # + {"agency", "response"}
+    # Sent to agencies that no longer see a meeting; {"meeting": {"id"}} only.
+    MEETING_WITHDRAWN = "meeting.withdrawn", "Meeting withdrawn"  # + {"reason"}
     TRAINING_REGISTRATION = "training.registration", "Training registration"  # + {"status"}
     # Task forces (subject: the task force). Payload: {"task_force", "agency", "change"}
     TASKFORCE_MEMBERSHIP = "taskforce.membership", "Task force membership"
+
+
+# The keys every payload of a kind carries; a payload may add more.
+PAYLOAD_KEYS: dict[str, frozenset[str]] = {
+    EventKind.CASE_SHARED: frozenset({"case", "agency", "level"}),
+    EventKind.CASE_UNSHARED: frozenset({"case", "agency"}),
+    EventKind.CASE_UPDATED: frozenset({"case", "fields", "status"}),
+    EventKind.CASE_NOTE_ADDED: frozenset({"case", "note"}),
+    EventKind.CASE_NOTE_EDITED: frozenset({"case", "note"}),
+    EventKind.CASE_NOTE_REDACTED: frozenset({"case", "note"}),
+    EventKind.MEETING_SCHEDULED: frozenset({"meeting"}),
+    EventKind.MEETING_UPDATED: frozenset({"meeting", "answers_reset"}),
+    EventKind.MEETING_CANCELLED: frozenset({"meeting"}),
+    EventKind.MEETING_RSVP: frozenset({"meeting", "agency", "response"}),
+    EventKind.MEETING_WITHDRAWN: frozenset({"meeting", "reason"}),
+    EventKind.TRAINING_REGISTRATION: frozenset({"meeting", "registration"}),
+    EventKind.TASKFORCE_MEMBERSHIP: frozenset({"task_force", "agency", "role", "change"}),
+}

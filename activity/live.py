@@ -6,13 +6,16 @@ layer. The log is the truth; the channel layer is only the doorbell: when it is 
 write still succeeds and clients catch up with ``?since=``.
 """
 
+import json
 import logging
 from collections.abc import Iterable
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
+from activity.kinds import PAYLOAD_KEYS
 from activity.models import Event, EventAudience
 
 logger = logging.getLogger(__name__)
@@ -55,6 +58,19 @@ def _send(groups: list[str], message: dict) -> None:
             logger.exception("channel layer send to %s failed", group)
 
 
+def json_payload(kind: str, payload: dict) -> dict:
+    """The payload as plain JSON, checked against the keys its kind declares.
+
+    Services hand over model values (datetimes, dates, decimals); the socket's JSON
+    encoder and the Redis layer's msgpack know none of them, so they are turned into
+    strings here, once, and the stored and the sent event are the same.
+    """
+    missing = PAYLOAD_KEYS[kind] - set(payload)
+    if missing:
+        raise ValueError(f"A {kind} payload needs {', '.join(sorted(missing))}.")
+    return json.loads(json.dumps(payload, cls=DjangoJSONEncoder))
+
+
 def publish(
     kind: str,
     *,
@@ -67,6 +83,7 @@ def publish(
 ) -> Event:
     """Store an event for the given audience and send it to them after commit."""
     agency_ids, user_ids = sorted(set(agency_ids)), sorted(set(user_ids))
+    payload = json_payload(kind, payload)
     event = Event.objects.create(
         kind=kind,
         actor=actor if actor is not None and actor.is_authenticated else None,

@@ -194,6 +194,9 @@ class PersonAdmin(DjangoUserAdmin):
                 profile=profile,
                 **_changes(inline_form, services.PROFILE_FIELDS),
             )
+        # The services saved the profile; the admin still reads what changed from the
+        # formset to write its change message, which an unsaved formset cannot tell it.
+        formset.save(commit=False)
 
 
 @admin.register(ApiToken)

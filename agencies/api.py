@@ -196,15 +196,17 @@ class MeSerializer(serializers.Serializer):
     is_agency_admin = serializers.BooleanField(source="profile.is_agency_admin", default=False)
     task_forces = serializers.SerializerMethodField()
     calendar_feed_url = serializers.SerializerMethodField(
-        help_text="Private iCalendar subscription URL (rotate it on the calendar page)."
+        help_text="Private iCalendar subscription URL; null until the person creates one on "
+        "the calendar page, where it can also be replaced."
     )
 
     def get_calendar_feed_url(self, user) -> str | None:
-        if selectors.user_agency(user) is None:
+        # The feed is the meetings app's; its reverse accessor reads it without importing
+        # that app. A person has none until they create one on the calendar page.
+        feed = getattr(user, "calendar_feed", None)
+        if selectors.user_agency(user) is None or feed is None:
             return None
-        from meetings.services import feed_for
-
-        url = feed_for(user).get_absolute_url()
+        url = feed.get_absolute_url()
         request = self.context.get("request")
         return request.build_absolute_uri(url) if request is not None else url
 

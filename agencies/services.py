@@ -337,8 +337,9 @@ def membership_end(
     from cases.services import case_shares_end_for_agency
 
     case_shares_end_for_agency(actor=actor, agency=membership.agency, task_force=task_force)
-    from meetings.services import coordinator_events_retract
+    from meetings.services import coordinator_events_retract, invitations_end_for_task_force
 
+    invitations_end_for_task_force(task_force=task_force, agency=membership.agency, actor=actor)
     for user in leaving:
         coordinator_events_retract(user=user, task_force=task_force)
     audit_record(

@@ -17,7 +17,6 @@ from collections import defaultdict
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from agencies.models import Agency
@@ -73,7 +72,7 @@ def revoke(case: Case, agency: Agency) -> None:
 
 
 def end_expired_shares() -> None:
-    if CaseShare.objects.active().filter(expires_on__lt=timezone.localdate()).exists():
+    if CaseShare.objects.expired().exists():
         from cases.services import case_shares_end_expired
 
         case_shares_end_expired()
@@ -245,9 +244,11 @@ def visible_revisions(user, note: Note) -> list[NoteRevision]:
 
 # Meetings and trainings
 #
-# An agency sees a meeting it is invited to; coordinators see every meeting of their task
-# force; a training open to all is seen by every agency; a person sees a training they
-# registered for. A meeting linked to a case shows the case only to agencies that see it.
+# An agency sees a meeting it is invited to while it is a member of the meeting's task force
+# and, for a meeting about a case, while it has access to the case; coordinators see every
+# meeting of their task force; a training open to all is seen by every agency. A registration
+# opens nothing by itself: services end the registrations of people whose agency loses a
+# training. A meeting linked to a case shows the case only to agencies that see it.
 
 
 def coordinated_task_force_ids(user) -> set[int]:
@@ -260,27 +261,32 @@ def is_coordinator(user, task_force_id: int) -> bool:
     return task_force_id in coordinated_task_force_ids(user)
 
 
-def visible_meetings(user) -> QuerySet:
-    from meetings.models import (
-        Invitation,
-        Meeting,
-        MeetingKind,
-        Registration,
-        RegistrationStatus,
+def _invited_meeting_ids(user, agency: Agency) -> QuerySet:
+    """Meetings the agency's invitations open now. An invitation of a task force the agency
+    left, or about a case it lost, stays as history of who took part and opens nothing."""
+    from agencies.models import TaskForceMembership
+    from meetings.models import Invitation
+
+    member_of = TaskForceMembership.objects.current().filter(agency_id=agency.pk)
+    return (
+        Invitation.objects.filter(
+            agency_id=agency.pk, meeting__task_force_id__in=member_of.values("task_force_id")
+        )
+        .filter(
+            Q(meeting__case__isnull=True) | Q(meeting__case_id__in=visible_cases(user).values("pk"))
+        )
+        .values("meeting_id")
     )
+
+
+def visible_meetings(user) -> QuerySet:
+    from meetings.models import Meeting, MeetingKind
 
     agency = caller_agency(user)
     if agency is None:
         return Meeting.objects.none()
-    invited = Invitation.objects.filter(agency_id=agency.pk).values("meeting_id")
-    registered = (
-        Registration.objects.filter(user_id=user.pk)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .values("meeting_id")
-    )
     return Meeting.objects.filter(
-        Q(pk__in=invited)
-        | Q(pk__in=registered)
+        Q(pk__in=_invited_meeting_ids(user, agency))
         | Q(task_force_id__in=coordinated_task_force_ids(user))
         | Q(kind=MeetingKind.TRAINING, open_to_all=True)
     )
@@ -288,20 +294,19 @@ def visible_meetings(user) -> QuerySet:
 
 def feed_meetings(user) -> QuerySet:
     """What a person's calendar subscription lists: their agency's meetings (invited or
-    coordinated) and the trainings they registered for."""
-    from meetings.models import Invitation, Meeting, Registration, RegistrationStatus
+    coordinated) and the trainings they registered for, as far as they see them now."""
+    from meetings.models import Registration, RegistrationStatus
 
     agency = caller_agency(user)
     if agency is None:
-        return Meeting.objects.none()
-    invited = Invitation.objects.filter(agency_id=agency.pk).values("meeting_id")
+        return visible_meetings(user)
     registered = Registration.objects.filter(user_id=user.pk).exclude(
         status=RegistrationStatus.CANCELLED
     )
-    return Meeting.objects.filter(
-        Q(pk__in=invited)
-        | Q(pk__in=registered.values("meeting_id"))
+    return visible_meetings(user).filter(
+        Q(pk__in=_invited_meeting_ids(user, agency))
         | Q(task_force_id__in=coordinated_task_force_ids(user))
+        | Q(pk__in=registered.values("meeting_id"))
     )
 
 
@@ -313,6 +318,11 @@ def meeting_for(user, pk, *, queryset=None):
         return (queryset if queryset is not None else visible_meetings(user)).get(pk=pk)
     except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def can_see_registrations(user, meeting) -> bool:
+    """Who registered for a training is for its coordinators; anyone else sees their own."""
+    return is_coordinator(user, meeting.task_force_id)
 
 
 def require_coordinator(user, meeting) -> None:
@@ -327,6 +337,8 @@ def answering_invitation(user, meeting):
 
     agency = caller_agency(user)
     if agency is None or user.profile.role != AgencyRole.LIAISON:
+        return None
+    if agency.pk not in invited_agency_ids(meeting):
         return None
     return meeting.invitations.filter(agency_id=agency.pk).first()
 
@@ -351,13 +363,27 @@ def invitable_agency_ids(task_force, case=None) -> set[int]:
 # Audiences of live events: who hears about what happens, as the policy stands now.
 
 
+def invited_agency_ids(meeting) -> set[int]:
+    """Invited agencies whose invitation opens the meeting now: current members of its task
+    force with, for a meeting about a case, access to the case."""
+    from agencies.models import TaskForceMembership
+
+    members = TaskForceMembership.objects.current().filter(task_force_id=meeting.task_force_id)
+    invited = set(
+        meeting.invitations.filter(agency_id__in=members.values("agency_id")).values_list(
+            "agency_id", flat=True
+        )
+    )
+    return invited & case_agency_ids(meeting.case) if meeting.case_id else invited
+
+
 def meeting_audience(meeting) -> tuple[set[int], set[int]]:
     """Agencies and people who see ``meeting``: invited agencies, its task force's
     coordinators, and every active agency for a training open to all."""
     from agencies.models import Agency
     from meetings.models import MeetingKind
 
-    agency_ids = set(meeting.invitations.values_list("agency_id", flat=True))
+    agency_ids = invited_agency_ids(meeting)
     if meeting.kind == MeetingKind.TRAINING and meeting.open_to_all:
         agency_ids |= set(Agency.objects.filter(active=True).values_list("pk", flat=True))
     user_ids = set(meeting.task_force.coordinators.values_list("pk", flat=True))

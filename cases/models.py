@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 NOTE_MAX_LENGTH = 50_000
@@ -142,6 +143,16 @@ class CaseStatusChange(models.Model):
 class CaseShareQuerySet(models.QuerySet):
     def active(self):
         return self.filter(ended_at__isnull=True)
+
+    def expired(self, on=None):
+        """Active shares past their expiry date. The lead agency's own access never
+        expires, even where a date was set on it before sharing with the lead was refused."""
+        on = on or timezone.localdate()
+        return (
+            self.active()
+            .filter(expires_on__lt=on)
+            .exclude(agency_id=models.F("case__lead_agency_id"))
+        )
 
 
 class CaseShare(models.Model):

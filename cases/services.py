@@ -310,8 +310,12 @@ def case_share(
         errors["expires_on"] = "The expiry date must be in the future."
     if not agency.active or agency.pk not in _current_member_ids(case.task_force):
         errors["agency"] = "Cases are shared only with current member agencies of the task force."
-    if agency.pk == case.lead_agency_id and level != AccessLevel.MANAGE:
-        errors["level"] = "The lead agency always manages its case."
+    if agency.pk == case.lead_agency_id:
+        # The lead's access comes with opening the case; no other agency may narrow it,
+        # date it or end it.
+        errors["agency"] = "The lead agency always manages its case; its access cannot change."
+        if level != AccessLevel.MANAGE:
+            errors["level"] = "The lead agency always manages its case."
     if errors:
         raise ValidationError(errors)
     return _share(
@@ -328,7 +332,7 @@ def _end_share(share: CaseShare, *, actor, reason: str) -> None:
     live.retract(agency_ids=[share.agency_id], subject=share.case)
     from meetings.services import invitations_end_for_case
 
-    invitations_end_for_case(case=share.case, agency=share.agency)
+    invitations_end_for_case(case=share.case, agency=share.agency, actor=actor)
     live.publish(
         EventKind.CASE_UNSHARED,
         subject=share.case,
@@ -374,7 +378,9 @@ def _end_shares(filters: dict, *, actor, reason: str) -> int:
 @transaction.atomic
 def case_shares_end_expired() -> int:
     """End every share whose expiry date has passed. Returns how many ended."""
-    return _end_shares({"expires_on__lt": timezone.localdate()}, actor=None, reason="expired")
+    return _end_shares(
+        {"pk__in": CaseShare.objects.expired().values("pk")}, actor=None, reason="expired"
+    )
 
 
 @transaction.atomic

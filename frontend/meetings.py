@@ -261,7 +261,7 @@ def meeting_detail(request, pk: int):
         if meeting.is_training
         else None,
         "my_agency": access.caller_agency(request.user),
-        "history": selectors.meeting_history(meeting),
+        "history": selectors.meeting_history(request.user, meeting),
     }
     return render(request, "frontend/meeting_detail.html", context)
 
@@ -441,14 +441,20 @@ def meeting_ics(request, pk: int):
 def calendar_subscription(request):
     """The person's private subscription URL, and a button to replace it."""
     if request.method == "POST":
+        replaced = services.feed_for(request.user) is not None
         services.feed_rotate(actor=request.user)
-        messages.success(request, "New subscription URL: the old one no longer works.")
+        messages.success(
+            request,
+            "New subscription address: the old one no longer works."
+            if replaced
+            else "Your subscription address is ready.",
+        )
         return redirect("calendar-subscription")
     feed = services.feed_for(request.user)
     return render(
         request,
         "frontend/calendar_subscription.html",
-        {"feed_url": request.build_absolute_uri(feed.get_absolute_url())},
+        {"feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else None},
     )
 
 

@@ -34,7 +34,7 @@ def registrations_for(user, meeting: Meeting) -> QuerySet[Registration]:
     registrations = meeting.registrations.select_related("user__profile__agency").order_by(
         "created_at", "id"
     )
-    if access.is_coordinator(user, meeting.task_force_id):
+    if access.can_see_registrations(user, meeting):
         return registrations
     return registrations.filter(user=user)
 
@@ -54,12 +54,13 @@ def waitlist_position(registration: Registration) -> int | None:
     return ahead + 1
 
 
-def meeting_history(meeting: Meeting):
+def meeting_history(user, meeting: Meeting):
     """What happened to the meeting, from the audit trail: who (and their agency) did what,
-    when. Only the action is shown, not the stored before/after values."""
+    when. Only the action is shown, not the stored before/after values; who registered for
+    a training is shown to its coordinators and to the person who registered only."""
     from activity.models import AuditRecord
 
-    return (
+    records = (
         AuditRecord.objects.filter(
             target_type__app_label="meetings",
             target_type__model="meeting",
@@ -67,5 +68,8 @@ def meeting_history(meeting: Meeting):
         )
         .exclude(action="meeting.rsvp")
         .select_related("actor", "agency")
-        .order_by("-id")[:50]
+        .order_by("-id")
     )
+    if not access.can_see_registrations(user, meeting):
+        records = records.exclude(Q(action__startswith="training.") & ~Q(actor_id=user.pk))
+    return records[:50]

@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from activity import live
@@ -83,6 +84,11 @@ def _validate(meeting: Meeting) -> None:
         errors["kind"] = "Capacity, registration and opening to all are for trainings."
     if meeting.capacity is not None and meeting.capacity < 0:
         errors["capacity"] = "Capacity cannot be below zero."
+    if meeting.case_id is not None and meeting.open_to_all:
+        errors["open_to_all"] = (
+            "A meeting about a case is never open to every agency: invite the agencies "
+            "that have access to the case."
+        )
     if errors:
         raise ValidationError(errors)
     if meeting.recurrence:
@@ -294,14 +300,11 @@ def meeting_update(*, actor, meeting: Meeting, invited_agencies=None, **changes)
             meeting.occurrence_changes.all().delete()
     meeting.sequence += 1
     meeting.save()
-    # Whoever no longer sees the meeting (uninvited, a training closed to outsiders) no
-    # longer replays its events.
+    # Whoever no longer sees the meeting (uninvited, a training closed to outsiders) loses
+    # it everywhere: replay, registrations, the open dashboards.
     audience_after = access.meeting_audience(meeting)
-    live.retract(
-        agency_ids=audience_before[0] - audience_after[0],
-        user_ids=audience_before[1] - audience_after[1],
-        subject=meeting,
-    )
+    _withdraw([meeting], audience_before[0] - audience_after[0], actor=actor, reason="uninvited")
+    live.retract(user_ids=audience_before[1] - audience_after[1], subject=meeting)
     audit_record(
         actor=actor,
         action="meeting.updated",
@@ -571,15 +574,9 @@ def registration_register(*, actor, meeting: Meeting) -> Registration:
     return registration
 
 
-@transaction.atomic
-def registration_cancel(*, actor, registration: Registration) -> Registration:
-    """Cancel a registration (the person, or a coordinator); the first in line moves up."""
-    meeting = Meeting.objects.select_for_update().get(pk=registration.meeting_id)
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    if registration.user_id != actor.pk and not access.is_coordinator(actor, meeting.task_force_id):
-        raise PermissionDenied("Only the registered person or a coordinator cancels this.")
-    if registration.status == RegistrationStatus.CANCELLED:
-        return registration
+def _registration_end(registration: Registration, meeting: Meeting, *, actor) -> None:
+    """Cancel a live registration; the first in line moves up into a freed seat. The
+    caller holds the meeting's row lock."""
     freed_seat = registration.status == RegistrationStatus.CONFIRMED
     registration.status, registration.cancelled_at = RegistrationStatus.CANCELLED, timezone.now()
     registration.save(update_fields=["status", "cancelled_at"])
@@ -604,25 +601,99 @@ def registration_cancel(*, actor, registration: Registration) -> Registration:
             "promoted": promoted.user.get_username() if promoted else None,
         },
     )
+
+
+@transaction.atomic
+def registration_cancel(*, actor, registration: Registration) -> Registration:
+    """Cancel a registration (the person, or a coordinator); the first in line moves up."""
+    meeting = Meeting.objects.select_for_update().get(pk=registration.meeting_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.user_id != actor.pk and not access.is_coordinator(actor, meeting.task_force_id):
+        raise PermissionDenied("Only the registered person or a coordinator cancels this.")
+    if registration.status != RegistrationStatus.CANCELLED:
+        _registration_end(registration, meeting, actor=actor)
     return registration
 
 
 # Calendar feeds
 
 
-def feed_for(user) -> CalendarFeed:
-    feed, _ = CalendarFeed.objects.get_or_create(user=user)
-    return feed
+def feed_for(user) -> CalendarFeed | None:
+    """The person's subscription, if they made one (reading never creates it)."""
+    return CalendarFeed.objects.filter(user=user).first()
 
 
 @transaction.atomic
 def feed_rotate(*, actor) -> CalendarFeed:
-    """Give the person a new subscription URL; the old one stops working at once."""
-    feed = feed_for(actor)
-    feed.token = CalendarFeed._meta.get_field("token").default()
-    feed.save()
-    audit_record(actor=actor, action="calendar.feed_rotated", target=feed)
+    """Give the person a (new) subscription URL; an old one stops working at once."""
+    feed = CalendarFeed.objects.select_for_update().filter(user=actor).first()
+    if feed is None:
+        feed = CalendarFeed.objects.create(user=actor)
+        action = "calendar.feed_created"
+    else:
+        feed.token = CalendarFeed._meta.get_field("token").default()
+        feed.save()
+        action = "calendar.feed_rotated"
+    audit_record(actor=actor, action=action, target=feed)
     return feed
+
+
+# Cascades: access to meetings that other apps' changes take away.
+
+
+def _withdraw(meetings, agency_ids, *, actor, reason: str) -> None:
+    """The agencies no longer see these meetings: they stop replaying their events, their
+    people's registrations end (the line moves up), their open dashboards are told, and
+    each meeting's audit trail records it."""
+    agency_ids = set(agency_ids)
+    if not meetings or not agency_ids:
+        return
+    live.retract(agency_ids=agency_ids, subjects=meetings)
+    now = timezone.now()
+    names = sorted(Agency.objects.filter(pk__in=agency_ids).values_list("short_name", flat=True))
+    for meeting in meetings:
+        meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        registrations = list(
+            meeting.registrations.select_for_update()
+            .filter(user__profile__agency_id__in=agency_ids)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .select_related("user")
+        )
+        for registration in registrations:
+            _registration_end(registration, meeting, actor=actor)
+        if registrations:
+            live.retract(user_ids=[r.user_id for r in registrations], subject=meeting)
+        if meeting.ends_at >= now or meeting.recurrence:
+            live.publish(
+                EventKind.MEETING_WITHDRAWN,
+                subject=meeting,
+                payload={"meeting": {"id": meeting.pk}, "reason": reason},
+                agency_ids=agency_ids,
+                actor=actor,
+            )
+        audit_record(
+            actor=actor,
+            action="meeting.withdrawn",
+            target=meeting,
+            changes={"agency": ", ".join(names), "reason": reason},
+        )
+
+
+def _upcoming(meetings):
+    """Meetings still to come (a series counts as still to come)."""
+    return meetings.filter(~Q(recurrence="") | Q(ends_at__gte=timezone.now()))
+
+
+def _uninvite(meetings, agency: Agency, *, actor, reason: str) -> None:
+    """Take ``agency`` off meetings it may no longer see. Invitations to meetings still to
+    come are removed; those of past meetings stay as the record of who took part (the
+    policy no longer lets them open anything)."""
+    meetings = list(meetings)
+    Invitation.objects.filter(
+        meeting__in=_upcoming(Meeting.objects.filter(pk__in=[m.pk for m in meetings])),
+        agency=agency,
+    ).delete()
+    _withdraw(meetings, {agency.pk}, actor=actor, reason=reason)
 
 
 def coordinator_events_retract(*, user, task_force) -> None:
@@ -631,9 +702,20 @@ def coordinator_events_retract(*, user, task_force) -> None:
     live.retract(user_ids=[user.pk], subjects=list(Meeting.objects.filter(task_force=task_force)))
 
 
-def invitations_end_for_case(*, case, agency) -> None:
-    """An agency that loses a case is uninvited from the meetings about it."""
-    meetings = list(Meeting.objects.filter(case=case, invitations__agency=agency))
-    Invitation.objects.filter(meeting__in=meetings, agency=agency).delete()
-    if meetings:
-        live.retract(agency_ids=[agency.pk], subjects=meetings)
+def invitations_end_for_case(*, case, agency, actor=None) -> None:
+    """An agency that loses a case loses the meetings about it."""
+    meetings = Meeting.objects.filter(case=case, invitations__agency=agency).distinct()
+    _uninvite(meetings, agency, actor=actor, reason="lost access to the case")
+
+
+def invitations_end_for_task_force(*, task_force, agency, actor=None) -> None:
+    """An agency that leaves a task force loses the meetings of it it was invited to;
+    trainings open to every agency stay open to it, as to anyone."""
+    invited = Meeting.objects.filter(task_force=task_force, invitations__agency=agency).distinct()
+    lost = invited.exclude(kind=MeetingKind.TRAINING, open_to_all=True)
+    # Its invitations to open trainings end too: from now on it sees them as anyone does.
+    Invitation.objects.filter(
+        meeting__in=_upcoming(invited.filter(kind=MeetingKind.TRAINING, open_to_all=True)),
+        agency=agency,
+    ).delete()
+    _uninvite(lost, agency, actor=actor, reason="left the task force")

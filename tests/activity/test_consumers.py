@@ -3,6 +3,8 @@
 Runs on the in-memory channel layer by default and on Redis when REDIS_URL is set (CI).
 """
 
+import datetime as dt
+
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -329,5 +331,39 @@ def test_an_expired_token_ends_its_socket_at_the_next_heartbeat(case_world, sett
                 break
             await communicator.send_json_to({"type": "pong"})
         assert (message["type"], message["code"]) == ("websocket.close", 4403)
+
+    run(scenario)
+
+
+def test_meeting_events_reach_open_sockets_without_closing_them(case_world):
+    from meetings import services as meeting_services
+    from tests.meetings.test_departures import soon
+
+    manager = case_world.user("manager")
+    case_world.task_force.coordinators.add(manager)
+    cookies = {p: session_cookie(case_world.user(p)) for p in ["viewer"]}
+
+    async def scenario():
+        viewer = await connect(socket(cookies["viewer"]))
+        meeting, _ = await database_sync_to_async(meeting_services.meeting_schedule)(
+            actor=manager,
+            task_force=case_world.task_force,
+            title="Joint briefing",
+            kind="operation_briefing",
+            starts_at=soon(2),
+            ends_at=soon(2, 11),
+            invited_agencies=[case_world.agencies["viewer"]],
+        )
+        await database_sync_to_async(meeting_services.meeting_update)(
+            actor=manager, meeting=meeting, starts_at=soon(3), ends_at=soon(3, 11)
+        )
+        frames = await frames_until_quiet(viewer)
+        assert [f["kind"] for f in frames] == ["meeting.scheduled", "meeting.updated"]
+        moved_to = frames[1]["payload"]["meeting"]["starts_at"]
+        assert dt.datetime.fromisoformat(moved_to) == soon(3)
+        # The socket is still open: a heartbeat answer goes through and nothing closes it.
+        await viewer.send_json_to({"type": "pong"})
+        assert await viewer.receive_nothing(timeout=0.3)
+        await viewer.disconnect()
 
     run(scenario)

@@ -197,3 +197,23 @@ def test_the_schema_generates_without_warnings():
     from django.core.management import call_command
 
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", "/dev/null")
+
+
+def test_me_writes_nothing(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_login(world.lead_liaison)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/me/")
+    assert response.status_code == 200
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+    # No subscription yet: the URL appears once the person creates one.
+    assert response.json()["calendar_feed_url"] is None

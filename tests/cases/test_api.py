@@ -1,9 +1,12 @@
+import datetime as dt
+
 import pytest
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from activity.models import AuditRecord
 from cases import services
-from cases.models import Case, Note
+from cases.models import AccessLevel, Case, Note
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +288,28 @@ def test_the_access_report_hides_notes_the_manager_may_not_read(case_world):
     page = manager.get(f"/cases/{case_world.case.pk}/access-report/").content.decode()
     assert f"{case_world.open_note.pk}" in page
     assert f", {hidden.pk}" not in page and f"{hidden.pk}, " not in page
+
+
+def test_the_lead_agencys_access_is_not_a_share_others_may_change(case_world):
+    manager = case_world.user("manager")
+    services.case_share(
+        actor=manager,
+        case=case_world.case,
+        agency=case_world.agencies["contributor"],
+        level=AccessLevel.MANAGE,
+        purpose="Co-lead",
+    )
+    response = logged_in(case_world, "contributor").post(
+        f"/api/v1/cases/{case_world.case.pk}/access/",
+        {
+            "agency": case_world.agencies["manager"].pk,
+            "level": "manage",
+            "purpose": "Time-boxed",
+            "expires_on": (timezone.localdate() + dt.timedelta(days=2)).isoformat(),
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "agency" in response.json()["fields"]
+    share = case_world.case.shares.active().get(agency=case_world.agencies["manager"])
+    assert share.expires_on is None and share.purpose == "Lead agency"

@@ -101,9 +101,10 @@ def test_the_dst_change_keeps_the_local_time_in_the_rule(meeting_world):
 
 
 def feed_url(world, persona):
-    from meetings.services import feed_for
-
-    return feed_for(world.user(persona)).get_absolute_url()
+    """The person's subscription URL, made as the calendar page makes it."""
+    user = world.user(persona)
+    feed = services.feed_for(user) or services.feed_rotate(actor=user)
+    return feed.get_absolute_url()
 
 
 def test_the_feed_lists_the_agencys_meetings_without_a_session(client, meeting_world):
@@ -142,6 +143,8 @@ def test_an_unknown_feed_token_is_404(client, db):
 def test_me_gives_the_feed_url(meeting_world):
     client = APIClient()
     client.force_login(meeting_world.user("invited"))
+    assert client.get("/api/v1/me/").json()["calendar_feed_url"] is None
+    services.feed_rotate(actor=meeting_world.user("invited"))
     url = client.get("/api/v1/me/").json()["calendar_feed_url"]
     assert url.startswith("http://testserver/calendar/feed/") and url.endswith(".ics")
 

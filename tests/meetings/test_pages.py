@@ -113,14 +113,16 @@ def test_people_who_coordinate_nothing_cannot_open_the_schedule_form(meeting_wor
     assert client_for(meeting_world, "invited").get("/meetings/new/").status_code == 404
 
 
-def test_the_subscription_page_shows_and_rotates_the_url(meeting_world):
+def test_the_subscription_page_creates_and_replaces_the_url(meeting_world):
     client = client_for(meeting_world, "invited")
-    first = client.get("/calendar/").content.decode()
+    assert client.get("/calendar/").context["feed_url"] is None
+    client.post("/calendar/")
+    first = client.get("/calendar/").context["feed_url"]
     assert "/calendar/feed/" in first
     client.post("/calendar/")
-    second = client.get("/calendar/").content.decode()
-    old = first.split("/calendar/feed/")[1].split(".ics")[0]
-    assert old not in second
+    second = client.get("/calendar/").context["feed_url"]
+    assert "/calendar/feed/" in second and second != first
+    assert Client().get(first.removeprefix("http://testserver")).status_code == 404
 
 
 def test_the_week_view_lists_the_weeks_occurrences(meeting_world):
@@ -171,3 +173,35 @@ def test_the_admin_lists_meetings_and_events_without_their_content(meeting_world
         assert response.status_code == 200, url
         assert b"Weekly deconfliction" not in response.content
         assert b"Targets and overlaps" not in response.content
+
+
+# What each persona may read of a meeting's history: an open training is seen by every
+# agency, but who registered is for the coordinators and the person registered only.
+HISTORY = {
+    "coordinator": {"meeting.scheduled", "training.registered"},
+    "invited": {"meeting.scheduled"},
+    "invited_member": {"meeting.scheduled", "training.registered"},
+    "uninvited": {"meeting.scheduled"},
+    "other": {"meeting.scheduled"},
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_history_shows_each_viewer_only_what_the_policy_lets_it_see(meeting_world, persona):
+    from meetings import services
+    from tests.meetings.test_departures import soon
+
+    training, _ = services.meeting_schedule(
+        actor=meeting_world.user("coordinator"),
+        task_force=meeting_world.task_force,
+        title="Interdiction training",
+        kind="training",
+        starts_at=soon(6),
+        ends_at=soon(6, 16),
+        invited_agencies=[meeting_world.agencies["invited"]],
+        open_to_all=True,
+    )
+    services.registration_register(actor=meeting_world.user("invited_member"), meeting=training)
+    response = client_for(meeting_world, persona).get(f"/meetings/{training.pk}/")
+    assert response.status_code == 200
+    assert {record.action for record in response.context["history"]} == HISTORY[persona]

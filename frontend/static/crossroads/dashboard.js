@@ -25,6 +25,7 @@
     "meeting.updated": "meeting changed",
     "meeting.cancelled": "meeting cancelled",
     "meeting.rsvp": "answer",
+    "meeting.withdrawn": "no longer shared",
     "training.registration": "registration",
     "taskforce.membership": "task force",
   };
@@ -46,7 +47,8 @@
     const p = event.payload || {};
     const parts = [];
     if (p.case) parts.push(link("/cases/" + p.case.id + "/", p.case.number + (p.case.title ? " " + p.case.title : "")));
-    if (p.meeting) parts.push(link("/meetings/" + p.meeting.id + "/", p.meeting.title));
+    if (p.meeting && p.meeting.title) parts.push(link("/meetings/" + p.meeting.id + "/", p.meeting.title));
+    else if (p.meeting) parts.push(document.createTextNode("a meeting"));
     if (p.task_force) parts.push(document.createTextNode(p.task_force.name));
     let text = "";
     if (p.note) {
@@ -60,6 +62,8 @@
       text = p.agency.short_name + (p.change ? " " + p.change.replace("_", " ") : "");
     } else if (p.registration) {
       text = p.registration.status;
+    } else if (p.reason) {
+      text = p.reason;
     } else if (p.answers_reset) {
       text = "moved: please answer again";
     }
@@ -74,6 +78,12 @@
     item.className = "feed-item" + (seen ? "" : " unseen");
     item.dataset.eventId = event.id;
     item.dataset.kind = event.kind;
+    const meetingId = event.payload && event.payload.meeting && event.payload.meeting.id;
+    if (meetingId) item.dataset.meetingId = meetingId;
+    // A meeting withdrawn from the agency takes what the feed showed of it along.
+    if (event.kind === "meeting.withdrawn") {
+      list.querySelectorAll('[data-meeting-id="' + meetingId + '"]').forEach((el) => el.remove());
+    }
     const label = document.createElement("span");
     label.className = "badge kind";
     label.textContent = LABELS[event.kind] || event.kind;

@@ -1,0 +1,187 @@
+"""An agency that leaves a task force, or loses the case a meeting is about, loses the
+meeting everywhere: the API, replay, its calendar feed, answers and registrations."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from icalendar import Calendar
+from rest_framework.test import APIClient
+
+from activity.models import AuditRecord
+from agencies import services as agency_services
+from agencies.models import TaskForceMembership
+from cases import services as case_services
+from meetings import services
+from meetings.models import CalendarFeed, Registration, RegistrationStatus
+from tests.agencies.factories import person
+
+pytestmark = pytest.mark.django_db
+
+
+def soon(days: int, hour: int = 9) -> dt.datetime:
+    """A moment ``days`` from now at ``hour`` UTC: meetings that are still to come."""
+    day = timezone.now().date() + dt.timedelta(days=days)
+    return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
+
+
+def client_of(user) -> APIClient:
+    client = APIClient()
+    client.force_login(user)
+    return client
+
+
+def replayed_meeting_ids(user) -> set[int]:
+    results = client_of(user).get("/api/v1/events/?page_size=500").json()["results"]
+    return {
+        e["payload"]["meeting"]["id"]
+        for e in results
+        if "meeting" in e["payload"] and e["kind"] != "meeting.withdrawn"
+    }
+
+
+def feed_uids(client, user) -> set[str]:
+    feed = CalendarFeed.objects.filter(user=user).first() or services.feed_rotate(actor=user)
+    response = client.get(feed.get_absolute_url())
+    assert response.status_code == 200
+    return {str(c["uid"]) for c in Calendar.from_ical(response.content).walk("VEVENT")}
+
+
+def briefing(world, **overrides):
+    params = dict(
+        actor=world.user("coordinator"),
+        task_force=world.task_force,
+        title="Operation briefing",
+        kind="operation_briefing",
+        starts_at=soon(3),
+        ends_at=soon(3, 11),
+        location="Field office",
+        invited_agencies=[world.agencies["coordinator"], world.agencies["invited"]],
+        confidential=True,
+    )
+    params.update(overrides)
+    meeting, _ = services.meeting_schedule(**params)
+    return meeting
+
+
+def end_membership(world, persona):
+    membership = TaskForceMembership.objects.get(
+        task_force=world.task_force, agency=world.agencies[persona], left_on__isnull=True
+    )
+    return agency_services.membership_end(
+        actor=None, membership=membership, left_on=timezone.localdate()
+    )
+
+
+def test_an_agency_that_leaves_the_task_force_loses_its_meetings(client, meeting_world):
+    meeting = briefing(meeting_world)
+    liaison = meeting_world.user("invited")
+    uid = f"meeting-{meeting.pk}@"
+    assert any(u.startswith(uid) for u in feed_uids(client, liaison))
+
+    end_membership(meeting_world, "invited")
+    services.meeting_update(
+        actor=meeting_world.user("coordinator"), meeting=meeting, location="New safe house"
+    )
+
+    api = client_of(liaison)
+    assert api.get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
+    assert api.get(f"/api/v1/meetings/{meeting.pk}/ics").status_code == 404
+    response = api.post(f"/api/v1/meetings/{meeting.pk}/rsvp/", {"response": "accepted"})
+    assert response.status_code == 404
+    assert meeting.pk not in replayed_meeting_ids(liaison)
+    assert not any(u.startswith(uid) for u in feed_uids(client, liaison))
+    assert not meeting.invitations.filter(agency=meeting_world.agencies["invited"]).exists()
+
+
+def test_the_departed_agency_hears_that_the_meeting_is_withdrawn(meeting_world):
+    meeting = briefing(meeting_world)
+    end_membership(meeting_world, "invited")
+    results = client_of(meeting_world.user("invited")).get("/api/v1/events/").json()["results"]
+    withdrawn = [e for e in results if e["kind"] == "meeting.withdrawn"]
+    # The briefing and the weekly series it was invited to.
+    expected = {meeting.pk, meeting_world.meeting.pk}
+    assert {e["payload"]["meeting"]["id"] for e in withdrawn} == expected
+    # It learns that access ended, nothing of the meeting's content.
+    assert "title" not in withdrawn[0]["payload"]["meeting"]
+    record = AuditRecord.objects.get(action="meeting.withdrawn", target_id=str(meeting.pk))
+    assert record.changes["agency"] == meeting_world.agencies["invited"].short_name
+
+
+def test_a_past_meeting_stays_in_the_record_but_is_no_longer_seen(meeting_world):
+    meeting = briefing(meeting_world, starts_at=soon(-10), ends_at=soon(-10, 11))
+    end_membership(meeting_world, "invited")
+    # The invitation stays as history of who took part; it opens nothing any more.
+    assert meeting.invitations.filter(agency=meeting_world.agencies["invited"]).exists()
+    api = client_of(meeting_world.user("invited"))
+    assert api.get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
+    assert meeting.pk not in replayed_meeting_ids(meeting_world.user("invited"))
+    listed = api.get("/api/v1/meetings/", {"from": soon(-30).isoformat()}).json()["results"]
+    assert meeting.pk not in {m["id"] for m in listed}
+
+
+def test_a_training_open_to_all_stays_open_to_the_departed_agency(meeting_world):
+    training = briefing(meeting_world, kind="training", confidential=False, open_to_all=True)
+    member = person(meeting_world.agencies["invited"], username="inv.trainee")
+    services.registration_register(actor=member, meeting=training)
+    end_membership(meeting_world, "invited")
+    assert client_of(member).get(f"/api/v1/meetings/{training.pk}/").status_code == 200
+    assert Registration.objects.get(user=member).status == RegistrationStatus.CONFIRMED
+
+
+def test_the_registrations_of_a_departed_agency_end_and_the_line_moves_up(meeting_world):
+    training = briefing(
+        meeting_world,
+        kind="training",
+        confidential=False,
+        capacity=1,
+        invited_agencies=[meeting_world.agencies["coordinator"], meeting_world.agencies["invited"]],
+    )
+    leaving = person(meeting_world.agencies["invited"], username="inv.trainee")
+    staying = person(meeting_world.agencies["coordinator"], username="lead.trainee")
+    services.registration_register(actor=leaving, meeting=training)
+    services.registration_register(actor=staying, meeting=training)
+    end_membership(meeting_world, "invited")
+    assert Registration.objects.get(user=leaving).status == RegistrationStatus.CANCELLED
+    assert Registration.objects.get(user=staying).status == RegistrationStatus.CONFIRMED
+    assert client_of(leaving).get(f"/api/v1/meetings/{training.pk}/").status_code == 404
+
+
+def test_a_revoked_agency_loses_a_training_about_the_case_it_registered_for(client, case_world):
+    manager = case_world.user("manager")
+    case_world.task_force.coordinators.add(manager)
+    training, _ = services.meeting_schedule(
+        actor=manager,
+        task_force=case_world.task_force,
+        title="Training on the motel case",
+        kind="training",
+        starts_at=soon(5),
+        ends_at=soon(5, 12),
+        case=case_world.case,
+        invited_agencies=[case_world.agencies["viewer"]],
+    )
+    trainee = person(case_world.agencies["viewer"], username="viewer.trainee")
+    services.registration_register(actor=trainee, meeting=training)
+    case_services.case_unshare(
+        actor=manager, case=case_world.case, agency=case_world.agencies["viewer"]
+    )
+    services.meeting_update(actor=manager, meeting=training, agenda="Revised agenda")
+
+    for user in (trainee, case_world.user("viewer")):
+        assert client_of(user).get(f"/api/v1/meetings/{training.pk}/").status_code == 404
+        assert training.pk not in replayed_meeting_ids(user)
+        assert not any(u.startswith(f"meeting-{training.pk}@") for u in feed_uids(client, user))
+    assert Registration.objects.get(user=trainee).status == RegistrationStatus.CANCELLED
+
+
+def test_a_registration_opens_nothing_by_itself(meeting_world):
+    training = briefing(meeting_world, kind="training", confidential=False)
+    trainee = person(meeting_world.agencies["invited"], username="inv.trainee")
+    services.registration_register(actor=trainee, meeting=training)
+    services.meeting_update(
+        actor=meeting_world.user("coordinator"),
+        meeting=training,
+        invited_agencies=[meeting_world.agencies["coordinator"]],
+    )
+    assert client_of(trainee).get(f"/api/v1/meetings/{training.pk}/").status_code == 404
+    assert Registration.objects.get(user=trainee).status == RegistrationStatus.CANCELLED
