@@ -8,7 +8,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from agencies import selectors
+from agencies import access, selectors
 from agencies.models import Agency, AgencyKind, Profile, TaskForce, TaskForceMembership
 
 
@@ -62,7 +62,7 @@ class AgencySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "short_name", "kind", "jurisdiction", "active", "contact"]
 
     def _visible(self, agency: Agency) -> bool:
-        return selectors.contacts_visible(self.context["contact_visible_ids"], agency)
+        return access.contacts_visible(self.context["contact_visible_ids"], agency)
 
     @extend_schema_field(ContactSerializer(allow_null=True))
     def get_contact(self, agency: Agency):
@@ -125,7 +125,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if self.request is not None and self.request.user.is_authenticated:
-            context["contact_visible_ids"] = selectors.contact_visible_agency_ids(self.request.user)
+            context["contact_visible_ids"] = access.contact_visible_agency_ids(self.request.user)
         return context
 
 
@@ -204,7 +204,7 @@ class MeSerializer(serializers.Serializer):
         # The feed is the meetings app's; its reverse accessor reads it without importing
         # that app. A person has none until they create one on the calendar page.
         feed = getattr(user, "calendar_feed", None)
-        if selectors.user_agency(user) is None or feed is None:
+        if access.acting_agency(user) is None or feed is None:
             return None
         url = feed.get_absolute_url()
         request = self.context.get("request")
@@ -212,7 +212,7 @@ class MeSerializer(serializers.Serializer):
 
     @extend_schema_field(MyTaskForceSerializer(many=True))
     def get_task_forces(self, user):
-        agency = selectors.user_agency(user)
+        agency = access.acting_agency(user)
         if agency is None:
             return []
         coordinated = set(user.coordinated_task_forces.values_list("pk", flat=True))

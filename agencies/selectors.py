@@ -1,12 +1,8 @@
-"""Reads of the agencies app that depend on who asks.
-
-The directory rule: everyone signed in sees the task forces and their member agencies;
-an agency's contact details and its people are shown only to people whose own agency
-currently shares a task force with it (their own agency included).
-"""
+"""Reads of the agencies app; who may see what of them is decided in ``agencies/access.py``."""
 
 from django.db.models import Case, Prefetch, QuerySet, Value, When
 
+from agencies import access
 from agencies.models import (
     Agency,
     AgencyRole,
@@ -15,33 +11,6 @@ from agencies.models import (
     TaskForce,
     TaskForceMembership,
 )
-
-
-def user_agency(user) -> Agency | None:
-    profile = getattr(user, "profile", None)
-    return profile.agency if profile is not None else None
-
-
-def partner_agency_ids(agency: Agency) -> set[int]:
-    """Ids of agencies that currently share at least one task force with ``agency``."""
-    shared_task_forces = TaskForceMembership.objects.current().filter(agency=agency)
-    return set(
-        TaskForceMembership.objects.current()
-        .filter(task_force__in=shared_task_forces.values("task_force"))
-        .values_list("agency_id", flat=True)
-    ) | {agency.pk}
-
-
-def contact_visible_agency_ids(user) -> set[int] | None:
-    """Agencies whose contacts ``user`` may see; ``None`` means all (superusers only)."""
-    if user.is_superuser:
-        return None
-    agency = user_agency(user)
-    return partner_agency_ids(agency) if agency is not None else set()
-
-
-def contacts_visible(visible_ids: set[int] | None, agency: Agency) -> bool:
-    return visible_ids is None or agency.pk in visible_ids
 
 
 def agency_list() -> QuerySet[Agency]:
@@ -100,7 +69,7 @@ def user_coordinated_task_forces(user) -> QuerySet[TaskForce]:
 
 def user_task_forces(user) -> QuerySet[TaskForce]:
     """Task forces the user's agency currently belongs to."""
-    agency = user_agency(user)
+    agency = access.acting_agency(user)
     if agency is None:
         return TaskForce.objects.none()
     member_of = TaskForceMembership.objects.current().filter(agency=agency)

@@ -21,6 +21,7 @@ from django.utils import timezone
 from activity import live
 from activity.kinds import EventKind
 from activity.services import audit_record
+from agencies import signals
 from agencies.models import (
     Agency,
     AgencyRole,
@@ -320,7 +321,8 @@ def membership_change_role(
 def membership_end(
     *, actor, membership: TaskForceMembership, left_on: dt.date | None = None
 ) -> TaskForceMembership:
-    """End a membership, keeping it as history; the agency's coordinators step down."""
+    """End a membership, keeping it as history; the agency's coordinators step down and
+    the floors above end what membership gave (``signals.membership_ended``)."""
     if membership.left_on is not None:
         raise ValidationError("This membership has ended already.")
     if membership.agency_id == membership.task_force.lead_agency_id:
@@ -333,15 +335,11 @@ def membership_end(
     task_force = membership.task_force
     leaving = list(task_force.coordinators.filter(profile__agency=membership.agency))
     task_force.coordinators.remove(*leaving)
-    # Membership does not open cases, but leaving closes them: shares end with it.
-    from cases.services import case_shares_end_for_agency
-
-    case_shares_end_for_agency(actor=actor, agency=membership.agency, task_force=task_force)
-    from meetings.services import coordinator_events_retract, invitations_end_for_task_force
-
-    invitations_end_for_task_force(task_force=task_force, agency=membership.agency, actor=actor)
     for user in leaving:
-        coordinator_events_retract(user=user, task_force=task_force)
+        signals.coordinator_removed.send(
+            sender=TaskForce, task_force=task_force, user=user, actor=actor
+        )
+    signals.membership_ended.send(sender=TaskForceMembership, membership=membership, actor=actor)
     audit_record(
         actor=actor,
         action="membership.ended",
@@ -381,9 +379,9 @@ def coordinator_remove(*, actor, task_force: TaskForce, user) -> None:
     if not task_force.coordinators.filter(pk=user.pk).exists():
         return
     task_force.coordinators.remove(user)
-    from meetings.services import coordinator_events_retract
-
-    coordinator_events_retract(user=user, task_force=task_force)
+    signals.coordinator_removed.send(
+        sender=TaskForce, task_force=task_force, user=user, actor=actor
+    )
     audit_record(
         actor=actor,
         action="taskforce.coordinator_removed",
@@ -497,10 +495,13 @@ def person_change_agency(*, actor, profile: Profile, agency: Agency) -> Profile:
     kept = TaskForceMembership.objects.current().filter(agency=agency).values("task_force")
     dropped = list(user.coordinated_task_forces.exclude(pk__in=kept))
     user.coordinated_task_forces.remove(*dropped)
-    from meetings.services import coordinator_events_retract
-
     for task_force in dropped:
-        coordinator_events_retract(user=user, task_force=task_force)
+        signals.coordinator_removed.send(
+            sender=TaskForce, task_force=task_force, user=user, actor=actor
+        )
+    signals.person_moved.send(
+        sender=Profile, user=user, old_agency=old, new_agency=agency, actor=actor
+    )
     audit_record(
         actor=actor,
         action="person.agency_changed",

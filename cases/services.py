@@ -11,7 +11,7 @@ from activity import live
 from activity.kinds import EventKind
 from activity.services import audit_record
 from agencies.models import Agency, AgencyRole, TaskForce, TaskForceMembership
-from cases import access
+from cases import access, signals
 from cases.models import (
     NOTE_MAX_LENGTH,
     AccessLevel,
@@ -330,9 +330,9 @@ def _end_share(share: CaseShare, *, actor, reason: str) -> None:
     # Replay must not give the agency what it can no longer see; it only learns that
     # its access ended (the case's number, nothing of its content).
     live.retract(agency_ids=[share.agency_id], subject=share.case)
-    from meetings.services import invitations_end_for_case
-
-    invitations_end_for_case(case=share.case, agency=share.agency, actor=actor)
+    signals.case_access_ended.send(
+        sender=Case, case=share.case, agency=share.agency, reason=reason, actor=actor
+    )
     live.publish(
         EventKind.CASE_UNSHARED,
         subject=share.case,

@@ -3,13 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
-from agencies import selectors
+from agencies import access, selectors
 
 
 @login_required
 def directory(request):
     """Task forces with their current members; every agency in the portal."""
-    visible = selectors.contact_visible_agency_ids(request.user)
+    visible = access.contact_visible_agency_ids(request.user)
     return render(
         request,
         "frontend/directory.html",
@@ -24,7 +24,7 @@ def directory(request):
 @login_required
 def agency_detail(request, pk: int):
     agency = get_object_or_404(selectors.agency_list(), pk=pk)
-    visible = selectors.contacts_visible(selectors.contact_visible_agency_ids(request.user), agency)
+    visible = access.contacts_visible(access.contact_visible_agency_ids(request.user), agency)
     return render(
         request,
         "frontend/agency_detail.html",

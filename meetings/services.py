@@ -696,6 +696,21 @@ def _uninvite(meetings, agency: Agency, *, actor, reason: str) -> None:
     _withdraw(meetings, {agency.pk}, actor=actor, reason=reason)
 
 
+def registrations_end_for_person(*, user, actor=None) -> None:
+    """A person who moved agency keeps only the registrations for trainings they still
+    see; the others end and their lines move up."""
+    visible = access.visible_meetings(user).values("pk")
+    for registration in (
+        Registration.objects.filter(user=user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .exclude(meeting__in=visible)
+        .select_related("user")
+    ):
+        meeting = Meeting.objects.select_for_update().get(pk=registration.meeting_id)
+        _registration_end(registration, meeting, actor=actor)
+        live.retract(user_ids=[user.pk], subject=meeting)
+
+
 def coordinator_events_retract(*, user, task_force) -> None:
     """A person who stops coordinating a task force stops replaying its meetings' events
     (what their agency was invited to stays, through the agency)."""

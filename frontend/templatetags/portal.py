@@ -1,6 +1,6 @@
 from django import template
 
-from agencies import selectors
+from agencies import access
 
 register = template.Library()
 
@@ -8,7 +8,7 @@ register = template.Library()
 @register.filter
 def contacts_visible_in(agency, visible_ids):
     """``{% if agency|contacts_visible_in:partner_ids %}``: the directory rule, asked once."""
-    return selectors.contacts_visible(visible_ids, agency)
+    return access.contacts_visible(visible_ids, agency)
 
 
 @register.filter

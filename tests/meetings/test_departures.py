@@ -185,3 +185,21 @@ def test_a_registration_opens_nothing_by_itself(meeting_world):
     )
     assert client_of(trainee).get(f"/api/v1/meetings/{training.pk}/").status_code == 404
     assert Registration.objects.get(user=trainee).status == RegistrationStatus.CANCELLED
+
+
+def test_a_person_who_moves_agency_keeps_only_the_trainings_they_still_see(meeting_world):
+    closed = briefing(meeting_world, kind="training", confidential=False, title="Closed")
+    open_to_all = briefing(
+        meeting_world, kind="training", confidential=False, open_to_all=True, title="Open"
+    )
+    trainee = person(meeting_world.agencies["invited"], username="inv.trainee")
+    services.registration_register(actor=trainee, meeting=closed)
+    services.registration_register(actor=trainee, meeting=open_to_all)
+    agency_services.person_change_agency(
+        actor=None, profile=trainee.profile, agency=meeting_world.agencies["uninvited"]
+    )
+    statuses = dict(Registration.objects.filter(user=trainee).values_list("meeting", "status"))
+    assert statuses == {
+        closed.pk: RegistrationStatus.CANCELLED,
+        open_to_all.pk: RegistrationStatus.CONFIRMED,
+    }
