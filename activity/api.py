@@ -6,7 +6,7 @@ from rest_framework import pagination, serializers
 from rest_framework.views import APIView
 
 from activity import live
-from cases import access
+from agencies.access import acting_agency
 
 
 class EventSerializer(serializers.Serializer):
@@ -36,7 +36,7 @@ class EventsView(APIView):
         raw = request.query_params.get("since", "0")
         if not raw.isdigit():
             raise serializers.ValidationError({"since": ["Give the id of the last event seen."]})
-        agency = access.dashboard_agency(request.user)
+        agency = acting_agency(request.user)
         events = live.events_for(
             user=request.user, agency_id=agency.pk if agency else None, since=int(raw)
         )

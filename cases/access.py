@@ -1,7 +1,7 @@
-"""The access policy: the one place that decides who sees and does what with cases and notes.
+"""The case policy: the one place that decides who sees and does what with cases and notes.
 
-Every read asks here: API views, page views, templates (through their views), exports and,
-later, the live event fan-out. The rules:
+Every read asks here: API views, page views, templates (through their views), exports, the
+meetings policy (for a meeting about a case) and the audiences of live events. The rules:
 
 - An agency sees a case only through a share, held as guardian object permissions on the
   agency's group: view, contribute (adds notes), manage (edits and shares). Membership of
@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
+from agencies.access import acting_agency
 from agencies.models import Agency
 from cases.models import (
     AccessLevel,
@@ -38,16 +39,6 @@ LEVEL_PERMISSIONS = {
 }
 LEVEL_RANK = {AccessLevel.VIEW: 1, AccessLevel.CONTRIBUTE: 2, AccessLevel.MANAGE: 3}
 ALL_CASE_PERMISSIONS = LEVEL_PERMISSIONS[AccessLevel.MANAGE]
-
-
-def caller_agency(user) -> Agency | None:
-    """The agency a signed-in person acts for; ``None`` for anyone without one."""
-    if user is None or not user.is_authenticated:
-        return None
-    profile = getattr(user, "profile", None)
-    if profile is None or not profile.agency.active:
-        return None
-    return profile.agency
 
 
 # Grants: the only code that writes guardian permissions on cases.
@@ -83,7 +74,7 @@ def end_expired_shares() -> None:
 
 def visible_cases(user) -> QuerySet[Case]:
     """Cases the caller's agency may view: one indexed subquery on the grants."""
-    agency = caller_agency(user)
+    agency = acting_agency(user)
     if agency is None:
         return Case.objects.none()
     end_expired_shares()
@@ -114,7 +105,7 @@ def agency_level(case: Case, agency: Agency | None) -> str | None:
 
 def agency_levels(user, case_ids) -> dict[int, str]:
     """The caller's level on each of ``case_ids`` (one query, for lists)."""
-    agency = caller_agency(user)
+    agency = acting_agency(user)
     if agency is None:
         return {}
     found: dict[int, set[str]] = defaultdict(set)
@@ -137,7 +128,7 @@ def case_for(user, pk, *, need: str = AccessLevel.VIEW, queryset=None) -> tuple[
         case = (queryset if queryset is not None else visible_cases(user)).get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
         raise Http404 from exc
-    level = agency_level(case, caller_agency(user))
+    level = agency_level(case, acting_agency(user))
     if level is None:
         raise Http404
     if not has_level(level, need):
@@ -166,7 +157,7 @@ def _note_filter(agency: Agency) -> Q:
 def visible_note_condition(user, prefix: str = "") -> Q:
     """The note rule as a condition on a related path (``prefix="notes__"`` from a case),
     for annotations such as the time of the latest note the caller may read."""
-    agency = caller_agency(user)
+    agency = acting_agency(user)
     if agency is None:
         return Q(pk__in=[])
     return Q(**{f"{prefix}visibility": NoteVisibility.CASE}) | Q(
@@ -177,7 +168,7 @@ def visible_note_condition(user, prefix: str = "") -> Q:
 def visible_notes(user, case: Case) -> QuerySet[Note]:
     """Notes of ``case`` the caller's agency may read. The caller must see the case: ask
     ``case_for`` first."""
-    agency = caller_agency(user)
+    agency = acting_agency(user)
     if agency is None:
         return Note.objects.none()
     return case.notes.filter(_note_filter(agency))
@@ -185,7 +176,7 @@ def visible_notes(user, case: Case) -> QuerySet[Note]:
 
 def note_for(user, pk) -> tuple[Note, str]:
     """The note and the caller's level on its case; 404 unless they may read both."""
-    agency = caller_agency(user)
+    agency = acting_agency(user)
     if agency is None:
         raise Http404
     try:
@@ -213,7 +204,7 @@ def note_agency_ids(note: Note) -> set[int]:
 
 def can_edit_note(user, note: Note, level: str) -> bool:
     """The author's agency edits its notes while it may contribute."""
-    agency = caller_agency(user)
+    agency = acting_agency(user)
     return (
         agency is not None
         and note.author_agency_id == agency.pk
@@ -232,7 +223,7 @@ def can_redact_note(user, note: Note, level: str) -> bool:
 def visible_revisions(user, note: Note) -> list[NoteRevision]:
     """Revisions of a readable note, each only if the caller's agency could read that
     version: widening a note later does not open its earlier restricted text."""
-    agency = caller_agency(user)
+    agency = acting_agency(user)
     if agency is None:
         return []
     return [
@@ -240,156 +231,3 @@ def visible_revisions(user, note: Note) -> list[NoteRevision]:
         for revision in note.revisions.select_related("edited_by").order_by("version")
         if revision.visibility == NoteVisibility.CASE or agency.pk in revision.restricted_to
     ]
-
-
-# Meetings and trainings
-#
-# An agency sees a meeting it is invited to while it is a member of the meeting's task force
-# and, for a meeting about a case, while it has access to the case; coordinators see every
-# meeting of their task force; a training open to all is seen by every agency. A registration
-# opens nothing by itself: services end the registrations of people whose agency loses a
-# training. A meeting linked to a case shows the case only to agencies that see it.
-
-
-def coordinated_task_force_ids(user) -> set[int]:
-    if user is None or not user.is_authenticated or caller_agency(user) is None:
-        return set()
-    return set(user.coordinated_task_forces.values_list("pk", flat=True))
-
-
-def is_coordinator(user, task_force_id: int) -> bool:
-    return task_force_id in coordinated_task_force_ids(user)
-
-
-def _invited_meeting_ids(user, agency: Agency) -> QuerySet:
-    """Meetings the agency's invitations open now. An invitation of a task force the agency
-    left, or about a case it lost, stays as history of who took part and opens nothing."""
-    from agencies.models import TaskForceMembership
-    from meetings.models import Invitation
-
-    member_of = TaskForceMembership.objects.current().filter(agency_id=agency.pk)
-    return (
-        Invitation.objects.filter(
-            agency_id=agency.pk, meeting__task_force_id__in=member_of.values("task_force_id")
-        )
-        .filter(
-            Q(meeting__case__isnull=True) | Q(meeting__case_id__in=visible_cases(user).values("pk"))
-        )
-        .values("meeting_id")
-    )
-
-
-def visible_meetings(user) -> QuerySet:
-    from meetings.models import Meeting, MeetingKind
-
-    agency = caller_agency(user)
-    if agency is None:
-        return Meeting.objects.none()
-    return Meeting.objects.filter(
-        Q(pk__in=_invited_meeting_ids(user, agency))
-        | Q(task_force_id__in=coordinated_task_force_ids(user))
-        | Q(kind=MeetingKind.TRAINING, open_to_all=True)
-    )
-
-
-def feed_meetings(user) -> QuerySet:
-    """What a person's calendar subscription lists: their agency's meetings (invited or
-    coordinated) and the trainings they registered for, as far as they see them now."""
-    from meetings.models import Registration, RegistrationStatus
-
-    agency = caller_agency(user)
-    if agency is None:
-        return visible_meetings(user)
-    registered = Registration.objects.filter(user_id=user.pk).exclude(
-        status=RegistrationStatus.CANCELLED
-    )
-    return visible_meetings(user).filter(
-        Q(pk__in=_invited_meeting_ids(user, agency))
-        | Q(task_force_id__in=coordinated_task_force_ids(user))
-        | Q(pk__in=registered.values("meeting_id"))
-    )
-
-
-def meeting_for(user, pk, *, queryset=None):
-    """The meeting if the caller may see it; 404 otherwise."""
-    from meetings.models import Meeting
-
-    try:
-        return (queryset if queryset is not None else visible_meetings(user)).get(pk=pk)
-    except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
-
-
-def can_see_registrations(user, meeting) -> bool:
-    """Who registered for a training is for its coordinators; anyone else sees their own."""
-    return is_coordinator(user, meeting.task_force_id)
-
-
-def require_coordinator(user, meeting) -> None:
-    """403 for someone who sees the meeting but does not coordinate its task force."""
-    if not is_coordinator(user, meeting.task_force_id):
-        raise PermissionDenied("Only the task force's coordinators change its meetings.")
-
-
-def answering_invitation(user, meeting):
-    """The invitation a liaison may answer for their agency, or ``None``."""
-    from agencies.models import AgencyRole
-
-    agency = caller_agency(user)
-    if agency is None or user.profile.role != AgencyRole.LIAISON:
-        return None
-    if agency.pk not in invited_agency_ids(meeting):
-        return None
-    return meeting.invitations.filter(agency_id=agency.pk).first()
-
-
-def meeting_case_visible(user, meeting) -> bool:
-    return meeting.case_id is not None and visible_cases(user).filter(pk=meeting.case_id).exists()
-
-
-def invitable_agency_ids(task_force, case=None) -> set[int]:
-    """Agencies a meeting may invite: current members of the task force; for a meeting
-    about a case, only those among them with access to the case."""
-    from agencies.models import TaskForceMembership
-
-    members = set(
-        TaskForceMembership.objects.current()
-        .filter(task_force=task_force, agency__active=True)
-        .values_list("agency_id", flat=True)
-    )
-    return members & case_agency_ids(case) if case is not None else members
-
-
-# Audiences of live events: who hears about what happens, as the policy stands now.
-
-
-def invited_agency_ids(meeting) -> set[int]:
-    """Invited agencies whose invitation opens the meeting now: current members of its task
-    force with, for a meeting about a case, access to the case."""
-    from agencies.models import TaskForceMembership
-
-    members = TaskForceMembership.objects.current().filter(task_force_id=meeting.task_force_id)
-    invited = set(
-        meeting.invitations.filter(agency_id__in=members.values("agency_id")).values_list(
-            "agency_id", flat=True
-        )
-    )
-    return invited & case_agency_ids(meeting.case) if meeting.case_id else invited
-
-
-def meeting_audience(meeting) -> tuple[set[int], set[int]]:
-    """Agencies and people who see ``meeting``: invited agencies, its task force's
-    coordinators, and every active agency for a training open to all."""
-    from agencies.models import Agency
-    from meetings.models import MeetingKind
-
-    agency_ids = invited_agency_ids(meeting)
-    if meeting.kind == MeetingKind.TRAINING and meeting.open_to_all:
-        agency_ids |= set(Agency.objects.filter(active=True).values_list("pk", flat=True))
-    user_ids = set(meeting.task_force.coordinators.values_list("pk", flat=True))
-    return agency_ids, user_ids
-
-
-def dashboard_agency(user) -> Agency | None:
-    """The agency whose events a person's dashboard receives."""
-    return caller_agency(user)

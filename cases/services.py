@@ -10,6 +10,7 @@ from django.utils import timezone
 from activity import live
 from activity.kinds import EventKind
 from activity.services import audit_record
+from agencies.access import acting_agency
 from agencies.models import Agency, AgencyRole, TaskForce, TaskForceMembership
 from cases import access, signals
 from cases.models import (
@@ -55,7 +56,7 @@ class VersionConflict(Exception):
 
 
 def _require_level(user, case: Case, needed: str) -> str:
-    level = access.agency_level(case, access.caller_agency(user))
+    level = access.agency_level(case, acting_agency(user))
     if level is None:
         raise PermissionDenied("Your agency has no access to this case.")
     if not access.has_level(level, needed):
@@ -140,7 +141,7 @@ def case_open(
     priority: str = CasePriority.NORMAL,
 ) -> Case:
     """Open a case for a task force. The opener's agency leads it and may manage it."""
-    agency = access.caller_agency(actor)
+    agency = acting_agency(actor)
     if agency is None or agency.pk not in _current_member_ids(task_force):
         raise ValidationError({"task_force": "Your agency is not a member of this task force."})
     if actor.profile.role == AgencyRole.OBSERVER:
@@ -449,7 +450,7 @@ def note_add(
     """Add a note to a case (contributing agencies). A restricted note always includes the
     author's agency."""
     _require_level(actor, case, AccessLevel.CONTRIBUTE)
-    agency = access.caller_agency(actor)
+    agency = acting_agency(actor)
     body = _clean_body(body)
     agency_ids = _clean_restriction(case, agency, visibility, restricted_to)
     note = Note.objects.create(

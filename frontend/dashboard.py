@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from activity import live
 from agencies import selectors as agency_selectors
-from cases import access
+from agencies.access import acting_agency
 from cases import selectors as case_selectors
 from meetings import recurrence
 from meetings import selectors as meeting_selectors
@@ -53,7 +53,7 @@ def home(request):
     """My agency's upcoming meetings with our answer, trainings open to me, the cases my
     agency takes part in with their latest activity, and the live feed."""
     user = request.user
-    agency = access.caller_agency(user)
+    agency = acting_agency(user)
     recent = list(
         live.events_for(user=user, agency_id=agency.pk if agency else None).order_by("-id")[
             :RECENT_EVENTS

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from agencies.access import acting_agency
 from agencies.models import Agency
-from cases import access
 from frontend.forms import ActionItemForm, MeetingForm, RsvpForm, apply_service_errors
-from meetings import exports, ics, recurrence, selectors, services
+from meetings import access, exports, ics, recurrence, selectors, services
 from meetings.models import ActionItem, CalendarFeed
 
 
@@ -193,7 +193,7 @@ def meeting_edit(request, pk: int):
         request.POST or None, initial=initial, agencies=_invitable(meeting.task_force, meeting.case)
     )
     form.fields["kind"].disabled = True
-    case_visible = meeting.case_id is None or access.meeting_case_visible(request.user, meeting)
+    case_visible = meeting.case_id is None or access.shows_case(request.user, meeting)
     if not case_visible:
         # The invitable agencies would show who has access to a case this coordinator does
         # not see: the invitations stay as they are.
@@ -251,7 +251,7 @@ def meeting_detail(request, pk: int):
         )
         if meeting.recurrence
         else [],
-        "case_visible": access.meeting_case_visible(request.user, meeting),
+        "case_visible": access.shows_case(request.user, meeting),
         "registration": registration,
         "waitlist_position": selectors.waitlist_position(registration) if registration else None,
         "registrations": selectors.registrations_for(request.user, meeting)
@@ -260,7 +260,7 @@ def meeting_detail(request, pk: int):
         "confirmed": meeting.registrations.filter(status="confirmed").count()
         if meeting.is_training
         else None,
-        "my_agency": access.caller_agency(request.user),
+        "my_agency": acting_agency(request.user),
         "history": selectors.meeting_history(request.user, meeting),
     }
     return render(request, "frontend/meeting_detail.html", context)

@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 
 from agencies.api import AgencyRefSerializer, TaskForceRefSerializer
 from agencies.models import Agency, Profession, TaskForce
-from cases import access
+from cases import access as case_access
 from cases.api import PersonRefSerializer
-from meetings import exports, ics, recurrence, selectors, services
+from meetings import access, exports, ics, recurrence, selectors, services
 from meetings.models import Meeting, MeetingKind, RegistrationStatus, Response
 
 DEFAULT_RANGE = dt.timedelta(days=90)
@@ -160,7 +160,7 @@ def _schedule_kwargs(data: dict, user) -> dict:
     if "case" in mapped:
         case_id = mapped.pop("case")
         if case_id is not None:
-            case = access.visible_cases(user).filter(pk=case_id).first()
+            case = case_access.visible_cases(user).filter(pk=case_id).first()
             if case is None:
                 raise serializers.ValidationError({"case": ["Unknown case."]})
             mapped["case"] = case
@@ -212,13 +212,8 @@ class MeetingViewSet(viewsets.GenericViewSet):
 
     def _context(self, meetings, window=None):
         user = self.request.user
-        case_ids = {m.case_id for m in meetings if m.case_id}
         return {
-            "visible_case_ids": set(
-                access.visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True)
-            )
-            if case_ids
-            else set(),
+            "visible_case_ids": access.shown_case_ids(user, meetings),
             "coordinated": access.coordinated_task_force_ids(user),
             "window": window,
         }

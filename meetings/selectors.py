@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.db.models import Q, QuerySet
 
-from cases import access
+from meetings import access
 from meetings.models import Meeting, Registration, RegistrationStatus
 
 

@@ -14,8 +14,8 @@ from activity import live
 from activity.kinds import EventKind
 from activity.services import audit_record
 from agencies.models import Agency, Profession, TaskForce
-from cases import access
-from meetings import recurrence
+from cases import access as case_access
+from meetings import access, recurrence
 from meetings.models import (
     ActionItem,
     CalendarFeed,
@@ -116,7 +116,7 @@ def _check_invitees(task_force, case, agencies) -> list[Agency]:
 def _check_case(actor, task_force, case) -> None:
     if case is None:
         return
-    if not access.visible_cases(actor).filter(pk=case.pk).exists():
+    if not case_access.visible_cases(actor).filter(pk=case.pk).exists():
         raise ValidationError({"case": "Unknown case."})
     if case.task_force_id != task_force.pk:
         raise ValidationError({"case": "The case belongs to another task force."})
@@ -251,7 +251,7 @@ def meeting_update(*, actor, meeting: Meeting, invited_agencies=None, **changes)
     if (
         invited_agencies is not None
         and meeting.case_id
-        and not access.visible_cases(actor).filter(pk=meeting.case_id).exists()
+        and not case_access.visible_cases(actor).filter(pk=meeting.case_id).exists()
     ):
         # Which agencies may be invited would tell who has access to the case.
         raise PermissionDenied(
@@ -493,11 +493,7 @@ def action_item_add(
 @transaction.atomic
 def action_item_set_done(*, actor, item: ActionItem, done: bool) -> ActionItem:
     """Mark an action item done (or not): the assignee agency or a coordinator."""
-    agency = access.caller_agency(actor)
-    if not (
-        access.is_coordinator(actor, item.meeting.task_force_id)
-        or (agency is not None and agency.pk == item.assignee_agency_id)
-    ):
+    if not access.can_mark_done(actor, item):
         raise PermissionDenied("Only the assignee agency or a coordinator updates this item.")
     item.done, item.done_at = done, timezone.now() if done else None
     item.save(update_fields=["done", "done_at"])

@@ -132,7 +132,7 @@ def test_the_demo_cases_show_sharing_at_work():
 
 
 def test_the_demo_meetings_come_from_the_seeds():
-    from cases import access
+    from meetings import access
     from meetings.models import Meeting
 
     seed()

@@ -6,8 +6,7 @@ from django.core.exceptions import PermissionDenied
 from rest_framework.test import APIClient
 
 from agencies import services as agency_services
-from cases import access
-from meetings import services
+from meetings import access, services
 from tests.agencies.factories import person
 from tests.meetings.conftest import chicago
 

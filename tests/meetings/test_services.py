@@ -158,7 +158,7 @@ def test_a_coordinator_records_an_answer_given_by_phone(meeting_world):
 
 
 def test_a_cancelled_meeting_stays_visible_and_takes_no_answers(meeting_world):
-    from cases import access
+    from meetings import access
 
     services.meeting_cancel(actor=meeting_world.user("coordinator"), meeting=meeting_world.meeting)
     assert access.visible_meetings(meeting_world.user("invited")).get().is_cancelled

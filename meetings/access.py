@@ -1,0 +1,189 @@
+"""The meeting policy: who sees and does what with meetings, trainings and their answers.
+
+- An agency sees a meeting it is invited to while it is a member of the meeting's task
+  force and, for a meeting about a case, while it has access to the case (asked of the
+  case policy). An invitation of a task force the agency left, or about a case it lost,
+  stays as history of who took part and opens nothing.
+- Coordinators see every meeting of their task force; a training open to all is seen by
+  every agency.
+- A registration opens nothing by itself: services end the registrations of people whose
+  agency loses a training.
+- A meeting about a case shows the case only to agencies that see the case.
+- What the caller may not see does not exist for them (404); what they may see but not do
+  is refused (403).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from agencies.access import acting_agency
+from agencies.models import Agency, AgencyRole, TaskForceMembership
+from cases import access as case_access
+from meetings.models import (
+    Invitation,
+    Meeting,
+    MeetingKind,
+    Registration,
+    RegistrationStatus,
+)
+
+
+def coordinated_task_force_ids(user) -> set[int]:
+    if acting_agency(user) is None:
+        return set()
+    return set(user.coordinated_task_forces.values_list("pk", flat=True))
+
+
+def is_coordinator(user, task_force_id: int) -> bool:
+    return task_force_id in coordinated_task_force_ids(user)
+
+
+def _invited_meeting_ids(user, agency: Agency) -> QuerySet:
+    """Meetings the agency's invitations open now."""
+    member_of = TaskForceMembership.objects.current().filter(agency_id=agency.pk)
+    return (
+        Invitation.objects.filter(
+            agency_id=agency.pk, meeting__task_force_id__in=member_of.values("task_force_id")
+        )
+        .filter(
+            Q(meeting__case__isnull=True)
+            | Q(meeting__case_id__in=case_access.visible_cases(user).values("pk"))
+        )
+        .values("meeting_id")
+    )
+
+
+def visible_meetings(user) -> QuerySet[Meeting]:
+    agency = acting_agency(user)
+    if agency is None:
+        return Meeting.objects.none()
+    return Meeting.objects.filter(
+        Q(pk__in=_invited_meeting_ids(user, agency))
+        | Q(task_force_id__in=coordinated_task_force_ids(user))
+        | Q(kind=MeetingKind.TRAINING, open_to_all=True)
+    )
+
+
+def feed_meetings(user) -> QuerySet[Meeting]:
+    """What a person's calendar subscription lists: their agency's meetings (invited or
+    coordinated) and the trainings they registered for, as far as they see them now."""
+    agency = acting_agency(user)
+    if agency is None:
+        return Meeting.objects.none()
+    registered = Registration.objects.filter(user_id=user.pk).exclude(
+        status=RegistrationStatus.CANCELLED
+    )
+    return visible_meetings(user).filter(
+        Q(pk__in=_invited_meeting_ids(user, agency))
+        | Q(task_force_id__in=coordinated_task_force_ids(user))
+        | Q(pk__in=registered.values("meeting_id"))
+    )
+
+
+def meeting_for(user, pk, *, queryset=None) -> Meeting:
+    """The meeting if the caller may see it; 404 otherwise."""
+    try:
+        return (queryset if queryset is not None else visible_meetings(user)).get(pk=pk)
+    except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def can_manage(user, meeting) -> bool:
+    """Coordinators of the meeting's task force change it, cancel it and record answers."""
+    return is_coordinator(user, meeting.task_force_id)
+
+
+def require_coordinator(user, meeting) -> None:
+    """403 for someone who sees the meeting but does not coordinate its task force."""
+    if not can_manage(user, meeting):
+        raise PermissionDenied("Only the task force's coordinators change its meetings.")
+
+
+def can_see_registrations(user, meeting) -> bool:
+    """Who registered for a training is for its coordinators; anyone else sees their own."""
+    return can_manage(user, meeting)
+
+
+def answering_invitation(user, meeting) -> Invitation | None:
+    """The invitation a liaison may answer for their agency, or ``None``."""
+    agency = acting_agency(user)
+    if agency is None or user.profile.role != AgencyRole.LIAISON:
+        return None
+    if agency.pk not in invited_agency_ids(meeting):
+        return None
+    return meeting.invitations.filter(agency_id=agency.pk).first()
+
+
+def can_answer(user, meeting) -> bool:
+    """A liaison of an invited agency answers for it, while the meeting is not cancelled."""
+    return not meeting.is_cancelled and answering_invitation(user, meeting) is not None
+
+
+def can_register(user, meeting) -> bool:
+    """Anyone who sees a training that is not cancelled may ask to register; eligibility,
+    the deadline and capacity are checked when they do."""
+    return meeting.is_training and not meeting.is_cancelled and acting_agency(user) is not None
+
+
+def can_mark_done(user, item) -> bool:
+    """The assignee agency or a coordinator marks an action item done."""
+    agency = acting_agency(user)
+    return can_manage(user, item.meeting) or (
+        agency is not None and agency.pk == item.assignee_agency_id
+    )
+
+
+def shown_case_ids(user, meetings) -> set[int]:
+    """Of the cases these meetings are about, those the caller may see (one query)."""
+    case_ids = {meeting.case_id for meeting in meetings if meeting.case_id}
+    if not case_ids:
+        return set()
+    return set(case_access.visible_cases(user).filter(pk__in=case_ids).values_list("pk", flat=True))
+
+
+def shows_case(user, meeting) -> bool:
+    """Whether the meeting shows the caller the case it is about."""
+    return meeting.case_id is not None and meeting.case_id in shown_case_ids(user, [meeting])
+
+
+def shows_details(meeting) -> bool:
+    """Whether text that leaves the meeting's audience (calendar files, the admin, the audit
+    trail) may carry its title and details: a confidential meeting is only busy time."""
+    return not meeting.confidential
+
+
+def invitable_agency_ids(task_force, case=None) -> set[int]:
+    """Agencies a meeting may invite: current members of the task force; for a meeting
+    about a case, only those among them with access to the case."""
+    members = set(
+        TaskForceMembership.objects.current()
+        .filter(task_force=task_force, agency__active=True)
+        .values_list("agency_id", flat=True)
+    )
+    return members & case_access.case_agency_ids(case) if case is not None else members
+
+
+# Audiences of live events: who hears about what happens, as the policy stands now.
+
+
+def invited_agency_ids(meeting) -> set[int]:
+    """Invited agencies whose invitation opens the meeting now: current members of its task
+    force with, for a meeting about a case, access to the case."""
+    members = TaskForceMembership.objects.current().filter(task_force_id=meeting.task_force_id)
+    invited = set(
+        meeting.invitations.filter(agency_id__in=members.values("agency_id")).values_list(
+            "agency_id", flat=True
+        )
+    )
+    return invited & case_access.case_agency_ids(meeting.case) if meeting.case_id else invited
+
+
+def meeting_audience(meeting) -> tuple[set[int], set[int]]:
+    """Agencies and people who see ``meeting``: invited agencies, its task force's
+    coordinators, and every active agency for a training open to all."""
+    agency_ids = invited_agency_ids(meeting)
+    if meeting.kind == MeetingKind.TRAINING and meeting.open_to_all:
+        agency_ids |= set(Agency.objects.filter(active=True).values_list("pk", flat=True))
+    user_ids = set(meeting.task_force.coordinators.values_list("pk", flat=True))
+    return agency_ids, user_ids
