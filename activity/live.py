@@ -6,14 +6,16 @@ layer. The log is the truth; the channel layer is only the doorbell: when it is 
 write still succeeds and clients catch up with ``?since=``.
 """
 
+import datetime as dt
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.utils import timezone
 
 from activity.kinds import PAYLOAD_KEYS
 from activity.models import Event, EventAudience
@@ -80,8 +82,10 @@ def publish(
     user_ids: Iterable[int] = (),
     actor=None,
     detail: models.Model | None = None,
+    until: Mapping[int, dt.date] | None = None,
 ) -> Event:
-    """Store an event for the given audience and send it to them after commit."""
+    """Store an event for the given audience and send it to them after commit. ``until``
+    gives, for agencies whose access ends on a date, the last day they may replay it."""
     agency_ids, user_ids = sorted(set(agency_ids)), sorted(set(user_ids))
     payload = json_payload(kind, payload)
     event = Event.objects.create(
@@ -92,7 +96,7 @@ def publish(
         payload=payload,
     )
     EventAudience.objects.bulk_create(
-        [EventAudience(event=event, agency_id=a) for a in agency_ids]
+        [EventAudience(event=event, agency_id=a, until=(until or {}).get(a)) for a in agency_ids]
         + [EventAudience(event=event, user_id=u) for u in user_ids]
     )
     event.refresh_from_db(fields=["created_at"])
@@ -126,6 +130,15 @@ def retract(
     return deleted
 
 
+def set_until(*, agency_ids: Iterable[int], subjects: Iterable[models.Model], until) -> int:
+    """Date (or undate, with ``None``) the agencies' replay of past events about
+    ``subjects``, when the share their access rests on gets a new end."""
+    keys = [key(s) for s in subjects]
+    return EventAudience.objects.filter(
+        agency_id__in=list(agency_ids), event__subject_key__in=keys
+    ).update(until=until)
+
+
 def close_sockets(*, user_ids: Iterable[int] = (), agency_ids: Iterable[int] = ()) -> None:
     """Ask every open dashboard socket of these people or agencies to close (after commit)."""
     groups = [user_group(u) for u in user_ids] + [agency_group(a) for a in agency_ids]
@@ -146,14 +159,11 @@ def scrub(*, detail, fields: Iterable[str]) -> None:
 
 
 def events_for(*, user, agency_id: int | None, since: int = 0):
-    """Events after ``since`` whose audience includes the person or their agency: one
-    indexed subquery on the audience."""
-    # Access that expired must not replay: shares past their date end first.
-    from cases.access import end_expired_shares
-
-    end_expired_shares()
+    """Events after ``since`` whose audience includes the person or their agency, leaving
+    out audience rows past their ``until``: one indexed subquery on the audience."""
     audience = models.Q(user_id=user.pk)
     if agency_id is not None:
         audience |= models.Q(agency_id=agency_id)
-    ids = EventAudience.objects.filter(audience, event_id__gt=since).values("event_id")
+    in_force = models.Q(until__isnull=True) | models.Q(until__gte=timezone.localdate())
+    ids = EventAudience.objects.filter(audience, in_force, event_id__gt=since).values("event_id")
     return Event.objects.filter(pk__in=ids).order_by("id")

@@ -103,7 +103,10 @@ class Event(models.Model):
 
 
 class EventAudience(models.Model):
-    """One recipient of an event: an agency (everyone in it) or a single person."""
+    """One recipient of an event: an agency (everyone in it) or a single person.
+
+    ``until`` bounds replay for an agency whose access is a dated share: from the day after
+    it, replay skips the event without anything having to run at midnight."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="audience")
     agency = models.ForeignKey(
@@ -111,6 +114,11 @@ class EventAudience(models.Model):
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    until = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Last day the recipient may replay the event (the end of a dated share).",
     )
 
     class Meta:

@@ -235,7 +235,7 @@ class MeSerializer(serializers.Serializer):
 
 
 @extend_schema(responses=MeSerializer)
-@api_view(["GET"])
+@api_view(["GET", "HEAD"])
 def me(request):
     """The caller: their account, agency, role in it and task forces."""
     return Response(MeSerializer(request.user, context={"request": request}).data)

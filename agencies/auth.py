@@ -4,9 +4,9 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.utils import timezone
 from rest_framework import authentication, exceptions, permissions
 
+from activity.services import audit_read
 from agencies.models import ApiToken, TokenScope
 
 
@@ -41,7 +41,7 @@ class AgencyModelBackend(ModelBackend):
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
-# A token's last use is recorded at most this often, to keep API reads free of writes.
+# A token's use is recorded in the audit trail at most this often (when and from where).
 LAST_USED_RESOLUTION = dt.timedelta(minutes=5)
 
 
@@ -73,9 +73,9 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None or not agency_allows_login(token.user):
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
-        now = timezone.now()
-        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        audit_read(
+            actor=token.user, action="token.used", target=token, once_per=LAST_USED_RESOLUTION
+        )
         return token.user, token
 
     def authenticate_header(self, request):

@@ -4,6 +4,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -11,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from activity.models import AuditRecord
 from agencies.jurisdictions import Jurisdiction
 
 short_name_validator = RegexValidator(
@@ -233,7 +235,6 @@ class ApiToken(models.Model):
     scope = models.CharField(max_length=8, choices=TokenScope.choices, default=TokenScope.READ)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
@@ -243,3 +244,21 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    def last_use(self) -> AuditRecord | None:
+        """The latest recorded use (when, from which address): uses are audited, at most
+        one record every few minutes, so reads stay free of other writes."""
+        return (
+            AuditRecord.objects.filter(
+                action="token.used",
+                target_type=ContentType.objects.get_for_model(self),
+                target_id=str(self.pk),
+            )
+            .order_by("-id")
+            .first()
+        )
+
+    @property
+    def last_used_at(self):
+        record = self.last_use()
+        return record.created_at if record is not None else None

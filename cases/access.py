@@ -12,6 +12,7 @@ meetings policy (for a meeting about a case) and the audiences of live events. T
   is refused (403).
 """
 
+import datetime as dt
 from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
@@ -59,29 +60,28 @@ def revoke(case: Case, agency: Agency) -> None:
     CaseAgencyPermission.objects.filter(content_object=case, group=agency.group).delete()
 
 
-# Shares that reach their expiry end at the first read after it, whoever reads.
+# Expiry: a share past its date opens nothing from that moment, decided by comparing
+# dates; nothing has to run first. `manage.py end_expired_shares` (daily, from cron) then
+# ends such shares for the record: the grant goes and the audit trail says so.
 
 
-def end_expired_shares() -> None:
-    if CaseShare.objects.expired().exists():
-        from cases.services import case_shares_end_expired
-
-        case_shares_end_expired()
+def _expired_case_ids(agency: Agency) -> QuerySet:
+    return CaseShare.objects.expired().filter(agency_id=agency.pk).values("case_id")
 
 
 # Cases
 
 
 def visible_cases(user) -> QuerySet[Case]:
-    """Cases the caller's agency may view: one indexed subquery on the grants."""
+    """Cases the caller's agency may view: indexed subqueries on the grants and on the
+    agency's expired shares."""
     agency = acting_agency(user)
     if agency is None:
         return Case.objects.none()
-    end_expired_shares()
     granted = CaseAgencyPermission.objects.filter(
         group_id=agency.group_id, permission__codename="view_case"
     ).values("content_object_id")
-    return Case.objects.filter(pk__in=granted)
+    return Case.objects.filter(pk__in=granted).exclude(pk__in=_expired_case_ids(agency))
 
 
 def _level_of(codenames: set[str]) -> str | None:
@@ -96,9 +96,9 @@ def agency_level(case: Case, agency: Agency | None) -> str | None:
     if agency is None:
         return None
     codenames = set(
-        CaseAgencyPermission.objects.filter(
-            content_object=case, group_id=agency.group_id
-        ).values_list("permission__codename", flat=True)
+        CaseAgencyPermission.objects.filter(content_object=case, group_id=agency.group_id)
+        .exclude(content_object_id__in=_expired_case_ids(agency))
+        .values_list("permission__codename", flat=True)
     )
     return _level_of(codenames)
 
@@ -109,9 +109,13 @@ def agency_levels(user, case_ids) -> dict[int, str]:
     if agency is None:
         return {}
     found: dict[int, set[str]] = defaultdict(set)
-    rows = CaseAgencyPermission.objects.filter(
-        group_id=agency.group_id, content_object_id__in=list(case_ids)
-    ).values_list("content_object_id", "permission__codename")
+    rows = (
+        CaseAgencyPermission.objects.filter(
+            group_id=agency.group_id, content_object_id__in=list(case_ids)
+        )
+        .exclude(content_object_id__in=_expired_case_ids(agency))
+        .values_list("content_object_id", "permission__codename")
+    )
     for case_id, codename in rows:
         found[case_id].add(codename)
     return {case_id: level for case_id, codes in found.items() if (level := _level_of(codes))}
@@ -138,11 +142,25 @@ def case_for(user, pk, *, need: str = AccessLevel.VIEW, queryset=None) -> tuple[
 
 def case_agency_ids(case: Case) -> set[int]:
     """Agencies that may view ``case``: the audience of what happens to it."""
+    expired = CaseShare.objects.expired().filter(case=case).values("agency_id")
     return set(
         Agency.objects.filter(
             group__caseagencypermission__content_object=case,
             group__caseagencypermission__permission__codename="view_case",
-        ).values_list("pk", flat=True)
+        )
+        .exclude(pk__in=expired)
+        .values_list("pk", flat=True)
+    )
+
+
+def access_until(case: Case) -> dict[int, dt.date]:
+    """The last day of access of each agency whose share of ``case`` is dated: events about
+    the case carry it, so replay stops with the share."""
+    return dict(
+        case.shares.active()
+        .filter(expires_on__isnull=False)
+        .exclude(agency_id=case.lead_agency_id)
+        .values_list("agency_id", "expires_on")
     )
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from activity import live
 from activity.kinds import EventKind
-from activity.services import audit_record
+from activity.services import audit_read, audit_record
 from agencies.access import acting_agency
 from agencies.models import Agency, AgencyRole, TaskForce, TaskForceMembership
 from cases import access, signals
@@ -101,6 +101,7 @@ def _publish_case(kind: str, case: Case, *, actor, **payload) -> None:
         payload={"case": _case_ref(case), **payload},
         agency_ids=access.case_agency_ids(case),
         actor=actor,
+        until=access.access_until(case),
     )
 
 
@@ -112,6 +113,7 @@ def _publish_note(kind: str, note: Note, *, actor) -> None:
         payload={"case": _case_ref(note.case), "note": _note_payload(note)},
         agency_ids=access.note_agency_ids(note),
         actor=actor,
+        until=access.access_until(note.case),
     )
 
 
@@ -243,7 +245,7 @@ def case_change_status(*, actor, case: Case, status: str, reason: str = "") -> C
 
 def case_record_read(*, actor, case: Case, note_ids: list[int] | None = None) -> None:
     """Record in the audit trail that ``actor`` read the case (and which notes)."""
-    audit_record(
+    audit_read(
         actor=actor,
         action="case.read",
         target=case,
@@ -272,6 +274,12 @@ def _share(*, actor, case, agency, level, purpose, expires_on) -> CaseShare:
         granted_at=now,
     )
     access.grant(case, agency, level)
+    if current is not None and current.expires_on != expires_on:
+        # What the agency may replay of the case ends with the share now.
+        live.set_until(agency_ids=[agency.pk], subjects=[case], until=expires_on)
+    signals.case_access_changed.send(
+        sender=Case, case=case, agency=agency, level=level, expires_on=expires_on, actor=actor
+    )
     audit_record(
         actor=actor,
         action="case.shared" if current is None else "case.share_changed",

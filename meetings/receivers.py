@@ -20,5 +20,9 @@ def end_registrations_of_moved_person(sender, *, user, actor, **kwargs) -> None:
     services.registrations_end_for_person(user=user, actor=actor)
 
 
+def date_replay_of_case_meetings(sender, *, case, agency, expires_on, **kwargs) -> None:
+    services.case_meeting_events_until(case=case, agency=agency, until=expires_on)
+
+
 def withdraw_meetings_about_lost_case(sender, *, case, agency, actor, **kwargs) -> None:
     services.invitations_end_for_case(case=case, agency=agency, actor=actor)

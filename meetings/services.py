@@ -62,6 +62,7 @@ def _publish(kind: str, meeting: Meeting, *, actor, **payload) -> None:
         agency_ids=agency_ids,
         user_ids=user_ids,
         actor=actor,
+        until=case_access.access_until(meeting.case) if meeting.case_id else None,
     )
 
 
@@ -705,6 +706,13 @@ def registrations_end_for_person(*, user, actor=None) -> None:
         meeting = Meeting.objects.select_for_update().get(pk=registration.meeting_id)
         _registration_end(registration, meeting, actor=actor)
         live.retract(user_ids=[user.pk], subject=meeting)
+
+
+def case_meeting_events_until(*, case, agency, until) -> None:
+    """The agency replays the events of meetings about ``case`` until its share ends."""
+    meetings = list(Meeting.objects.filter(case=case))
+    if meetings:
+        live.set_until(agency_ids=[agency.pk], subjects=meetings, until=until)
 
 
 def coordinator_events_retract(*, user, task_force) -> None:

@@ -61,19 +61,30 @@ def test_redaction_scrubs_the_text_from_past_events(case_world):
 
 def test_an_expired_share_no_longer_replays(case_world):
     import datetime as dt
+    from io import StringIO
 
+    import time_machine
+    from django.core.management import call_command
     from django.utils import timezone
 
     from activity import live
-    from cases.models import CaseShare
+    from cases import services as case_services
 
-    CaseShare.objects.filter(agency=case_world.agencies["viewer"]).update(
-        expires_on=timezone.localdate() - dt.timedelta(days=1)
+    viewer, agency = case_world.user("viewer"), case_world.agencies["viewer"]
+    case_services.case_share(
+        actor=case_world.user("manager"),
+        case=case_world.case,
+        agency=agency,
+        level="view",
+        purpose="Until the end of the operation",
+        expires_on=timezone.localdate() + dt.timedelta(days=1),
     )
-    events = live.events_for(
-        user=case_world.user("viewer"), agency_id=case_world.agencies["viewer"].pk
-    )
-    assert [e.kind for e in events] == ["case.unshared"]
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+        # From the day after its date the share replays nothing, before anything has run.
+        assert list(live.events_for(user=viewer, agency_id=agency.pk)) == []
+        call_command("end_expired_shares", stdout=StringIO())
+        events = live.events_for(user=viewer, agency_id=agency.pk)
+        assert [e.kind for e in events] == ["case.unshared"]
 
 
 def test_the_audit_admin_shows_no_content(case_world):
@@ -92,3 +103,68 @@ def test_the_audit_admin_shows_no_content(case_world):
     page = client.get(f"/admin/activity/auditrecord/{record.pk}/change/")
     assert page.status_code == 200
     assert b"Secret new title" not in page.content
+
+
+def _share_with_viewer(world, expires_on):
+    from cases import services as case_services
+
+    return case_services.case_share(
+        actor=world.user("manager"),
+        case=world.case,
+        agency=world.agencies["viewer"],
+        level="view",
+        purpose="Operation window",
+        expires_on=expires_on,
+    )
+
+
+def test_a_share_extended_without_end_replays_again(case_world):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from activity import live
+
+    viewer, agency = case_world.user("viewer"), case_world.agencies["viewer"]
+    _share_with_viewer(case_world, timezone.localdate() + dt.timedelta(days=1))
+    _share_with_viewer(case_world, None)
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+        kinds = [e.kind for e in live.events_for(user=viewer, agency_id=agency.pk)]
+    assert "case.note_added" in kinds
+
+
+def test_events_of_a_meeting_about_the_case_stop_with_the_share(case_world):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    from activity import live
+    from meetings import services as meeting_services
+    from tests.meetings.test_departures import soon
+
+    viewer, agency = case_world.user("viewer"), case_world.agencies["viewer"]
+    manager = case_world.user("manager")
+    case_world.task_force.coordinators.add(manager)
+    meeting, _ = meeting_services.meeting_schedule(
+        actor=manager,
+        task_force=case_world.task_force,
+        title="Case review",
+        kind="case_review",
+        starts_at=soon(5),
+        ends_at=soon(5, 11),
+        case=case_world.case,
+        invited_agencies=[agency],
+    )
+    _share_with_viewer(case_world, timezone.localdate() + dt.timedelta(days=1))
+    meeting_services.meeting_update(actor=manager, meeting=meeting, agenda="Updated agenda")
+    key = f"meetings.meeting:{meeting.pk}"
+    replayed = {e.subject_key for e in live.events_for(user=viewer, agency_id=agency.pk)}
+    assert key in replayed
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+        replayed = {e.subject_key for e in live.events_for(user=viewer, agency_id=agency.pk)}
+        assert key not in replayed
+        from meetings import access as meeting_access
+
+        assert not meeting_access.visible_meetings(viewer).filter(pk=meeting.pk).exists()

@@ -1,7 +1,10 @@
 import datetime as dt
+from io import StringIO
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from activity.models import AuditRecord
@@ -127,13 +130,25 @@ def test_the_lead_agency_keeps_its_access(case_world):
         )
 
 
-def test_expired_shares_end_by_themselves_at_the_next_read(case_world):
-    share = CaseShare.objects.active().get(agency=case_world.agencies["viewer"])
-    CaseShare.objects.filter(pk=share.pk).update(expires_on=timezone.localdate() - dt.timedelta(1))
-    assert not access.visible_cases(case_world.user("viewer")).exists()
-    share.refresh_from_db()
-    assert share.end_reason == "expired"
-    assert AuditRecord.objects.filter(action="case.unshared", changes__reason="expired").exists()
+def test_an_expired_share_opens_nothing_and_the_daily_command_records_its_end(case_world):
+    viewer = case_world.user("viewer")
+    services.case_share(
+        actor=case_world.user("manager"),
+        case=case_world.case,
+        agency=case_world.agencies["viewer"],
+        level=AccessLevel.VIEW,
+        purpose="Until the end of the operation",
+        expires_on=timezone.localdate() + dt.timedelta(days=1),
+    )
+    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+        # Nothing has run since the date passed: the policy compares dates.
+        assert not access.visible_cases(viewer).exists()
+        call_command("end_expired_shares", stdout=StringIO())
+        share = CaseShare.objects.filter(agency=case_world.agencies["viewer"]).latest("id")
+        assert share.end_reason == "expired"
+        assert AuditRecord.objects.filter(
+            action="case.unshared", changes__reason="expired"
+        ).exists()
 
 
 def test_a_share_with_a_future_expiry_still_works(case_world):

@@ -1,5 +1,9 @@
-"""End case shares past their expiry date. Reads end them too; run this from cron so the
-audit trail records the end on the day, even when nobody reads."""
+"""End case shares past their expiry date, for the record.
+
+An expired share opens nothing from the day after its date whether or not this runs (the
+policy compares dates); run it daily from cron so the grant goes, the audit trail records
+the end and the agency's open dashboards hear of it on the day. `make run` runs it at start.
+"""
 
 from django.core.management.base import BaseCommand
 
