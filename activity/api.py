@@ -2,10 +2,11 @@
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import pagination, serializers
+from rest_framework import serializers
 from rest_framework.views import APIView
 
 from activity import live
+from activity.pagination import IdCursorPagination
 from agencies.access import acting_agency
 
 
@@ -16,13 +17,12 @@ class EventSerializer(serializers.Serializer):
     payload = serializers.JSONField()
 
 
-class EventCursorPagination(pagination.CursorPagination):
+class EventCursorPagination(IdCursorPagination):
     """Oldest first from ``since``; follow ``next`` until it is null, then poll again with
     the last id seen."""
 
     ordering = "id"
     page_size = 100
-    page_size_query_param = "page_size"
     max_page_size = 500
 
 
@@ -33,12 +33,13 @@ class EventsView(APIView):
     )
     def get(self, request):
         """Events after ``since`` that the caller's agency (or the caller) may see now."""
-        raw = request.query_params.get("since", "0")
-        if not raw.isdigit():
-            raise serializers.ValidationError({"since": ["Give the id of the last event seen."]})
+        try:
+            since = live.parse_since(request.query_params.get("since", "0"))
+        except ValueError as error:
+            raise serializers.ValidationError({"since": [str(error)]}) from None
         agency = acting_agency(request.user)
         events = live.events_for(
-            user=request.user, agency_id=agency.pk if agency else None, since=int(raw)
+            user=request.user, agency_id=agency.pk if agency else None, since=since
         )
         paginator = EventCursorPagination()
         page = paginator.paginate_queryset(events, request, self)

@@ -19,6 +19,9 @@ from activity import live
 from agencies.auth import BearerTokenAuthentication, agency_allows_login
 
 # Close codes (4000-4999 are the application's): the page shows why and stops retrying.
+# A refusal is sent after accepting the handshake: closing before it answers HTTP 403, and
+# the client never sees the code.
+BAD_REQUEST = 4400
 UNAUTHORIZED = 4401
 REVOKED = 4403
 SILENT_PEER = 4408
@@ -63,7 +66,12 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.user, agency_id, self.expires_at = await _authenticate(self.scope)
         if self.user is None:
-            await self.close(code=UNAUTHORIZED)
+            await self._refuse(UNAUTHORIZED)
+            return
+        try:
+            since = self._since()
+        except ValueError:
+            await self._refuse(BAD_REQUEST)
             return
         self.joined = [live.user_group(self.user.pk)]
         if agency_id is not None:
@@ -72,7 +80,6 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
         self.replayed: set[int] = set()
-        since = self._since()
         if since is not None:
             for event in await _replay(self.user, agency_id, since):
                 self.replayed.add(event["id"])
@@ -81,12 +88,15 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
         self.last_heard = asyncio.get_running_loop().time()
         self.heartbeat = asyncio.create_task(self._beat())
 
+    async def _refuse(self, code: int):
+        await self.accept()
+        await self.close(code=code)
+
     def _since(self) -> int | None:
+        """The ``since`` of the query string, ``None`` without one; ``ValueError`` when it is
+        not an event id."""
         values = parse_qs(self.scope.get("query_string", b"").decode()).get("since")
-        try:
-            return max(0, int(values[0])) if values else None
-        except ValueError:
-            return None
+        return live.parse_since(values[0]) if values else None
 
     async def _beat(self):
         interval = settings.DASHBOARD_HEARTBEAT_SECONDS
@@ -100,6 +110,19 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
                 await self.close(code=REVOKED)
                 return
             await self.send_json({"type": "heartbeat"})
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # Only JSON text is spoken here: anything else closes politely instead of raising,
+        # which would drop the connection without a reason.
+        if text_data is None:
+            await self.close(code=BAD_REQUEST)
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except ValueError:
+            await self.close(code=BAD_REQUEST)
+            return
+        await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content, **kwargs):
         # Any message from the page (its "pong") shows the connection is alive.

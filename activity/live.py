@@ -23,6 +23,24 @@ from activity.models import Event, EventAudience
 logger = logging.getLogger(__name__)
 
 
+# Ids are 64-bit signed integers (BigAutoField) in every database the portal runs on: a larger
+# number cannot name an event and overflows the query.
+LARGEST_ID = 2**63 - 1
+
+
+def parse_since(raw: str) -> int:
+    """The id of the last event a client saw, from a query string or a cursor: ASCII digits
+    within the range of an id. Raises ``ValueError`` for anything else (``str.isdigit`` alone
+    accepts "²", which ``int`` refuses, and ``int`` alone accepts "٣" and ids no column holds).
+    """
+    if not (0 < len(raw) <= len(str(LARGEST_ID)) and raw.isascii() and raw.isdigit()):
+        raise ValueError("Give the id of the last event seen: a whole number.")
+    value = int(raw)
+    if value > LARGEST_ID:
+        raise ValueError(f"Give the id of the last event seen: at most {LARGEST_ID}.")
+    return value
+
+
 def agency_group(agency_id: int) -> str:
     return f"agency.{agency_id}"
 

@@ -3,11 +3,12 @@
 from django.db import transaction
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import exceptions, pagination, serializers, status, viewsets
+from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from activity.pagination import IdCursorPagination
 from agencies.api import AgencyRefSerializer, TaskForceRefSerializer
 from agencies.models import Agency, TaskForce
 from cases import access, selectors, services
@@ -226,12 +227,11 @@ class CaseAccessReportView(APIView):
 # Notes
 
 
-class NotesCursorPagination(pagination.CursorPagination):
+class NotesCursorPagination(IdCursorPagination):
     """Append-only lists page by cursor, newest first."""
 
     ordering = "-id"
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
 
 

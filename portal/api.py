@@ -8,6 +8,7 @@ Every API error is JSON of the form
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -62,8 +63,12 @@ def exception_handler(exc, context):
     return response
 
 
+# CSRF protects a view's effects; this one has none. Without the exemption a write to an
+# unknown path meets the CSRF middleware first and answers its HTML 403 page.
+@csrf_exempt
 def json_not_found(request, *args, **kwargs):
-    """404 for unknown paths under /api/ answers JSON, like the rest of the API."""
+    """404 for unknown paths under /api/ answers JSON, like the rest of the API, whatever
+    the method."""
     return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
 
 

@@ -60,12 +60,27 @@ def run(coroutine):
     return async_to_sync(coroutine)()
 
 
-def test_anonymous_and_wrong_origin_are_refused(case_world):
+async def closed_after_accept(communicator) -> int:
+    """Connects and returns the close code that follows: the client sees why it was refused."""
+    connected, _ = await communicator.connect(timeout=5)
+    assert connected
+    message = await communicator.receive_output(timeout=5)
+    assert message["type"] == "websocket.close"
+    return message["code"]
+
+
+def test_an_anonymous_handshake_is_accepted_then_closed_with_4401(case_world):
+    async def scenario():
+        assert await closed_after_accept(socket()) == 4401
+
+    run(scenario)
+
+
+def test_a_wrong_or_missing_origin_is_refused_at_the_handshake(case_world):
     cookies = {p: session_cookie(case_world.user(p)) for p in ["manager"]}
 
     async def scenario():
-        anonymous = socket()
-        assert (await anonymous.connect(timeout=5))[0] is False
+        # Channels' origin check answers the handshake with 403 before any consumer runs.
         wrong = socket(cookies["manager"], origin=(b"origin", b"https://evil.example"))
         assert (await wrong.connect(timeout=5))[0] is False
         missing = socket(cookies["manager"], origin=None)
@@ -83,8 +98,48 @@ def test_an_integration_connects_with_a_bearer_token(case_world):
         communicator = socket(extra=[(b"authorization", f"Bearer {secret}".encode())])
         await connect(communicator)
         await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_a_bad_token_handshake_is_accepted_then_closed_with_4401(case_world):
+    async def scenario():
         bad = socket(extra=[(b"authorization", b"Bearer nope")])
-        assert (await bad.connect(timeout=5))[0] is False
+        assert await closed_after_accept(bad) == 4401
+        malformed = socket(extra=[(b"authorization", b"Bearer")])
+        assert await closed_after_accept(malformed) == 4401
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(
+    "since", ["10000000000000000000000000", "9223372036854775808", "%C2%B2", "-1", "abc"]
+)
+def test_a_since_that_is_not_an_event_id_closes_the_socket_with_4400(case_world, since):
+    cookie = session_cookie(case_world.user("viewer"))
+
+    async def scenario():
+        communicator = WebsocketCommunicator(
+            application,
+            f"/ws/dashboard/?since={since}",
+            headers=[(b"host", b"localhost"), ORIGIN, (b"cookie", cookie)],
+        )
+        assert await closed_after_accept(communicator) == 4400
+
+    run(scenario)
+
+
+@pytest.mark.parametrize(
+    "message", [{"text_data": "not json"}, {"text_data": "{"}, {"bytes_data": b"\x00"}]
+)
+def test_a_message_that_is_not_json_text_closes_the_socket_with_4400(case_world, message):
+    cookie = session_cookie(case_world.user("viewer"))
+
+    async def scenario():
+        communicator = await connect(socket(cookie))
+        await communicator.send_to(**message)
+        reply = await communicator.receive_output(timeout=5)
+        assert (reply["type"], reply["code"]) == ("websocket.close", 4400)
 
     run(scenario)
 

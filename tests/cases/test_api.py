@@ -1,3 +1,4 @@
+import base64
 import datetime as dt
 
 import pytest
@@ -313,3 +314,35 @@ def test_the_lead_agencys_access_is_not_a_share_others_may_change(case_world):
     assert "agency" in response.json()["fields"]
     share = case_world.case.shares.active().get(agency=case_world.agencies["manager"])
     assert share.expires_on is None and share.purpose == "Lead agency"
+
+
+@pytest.mark.parametrize("path", ["notes", "access-report"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "cD1hYmM=",  # base64 of "p=abc", as the red team sent it
+        base64.b64encode(b"p=99999999999999999999999").decode(),
+        base64.b64encode(b"p=").decode(),
+        "not base64 at all",
+    ],
+)
+def test_a_forged_cursor_is_a_400_and_reads_nothing(case_world, path, raw):
+    reads = AuditRecord.objects.filter(action="case.read").count()
+    response = logged_in(case_world, "manager").get(
+        f"/api/v1/cases/{case_world.case.pk}/{path}/", {"cursor": raw}
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert (body["code"], list(body["fields"])) == ("invalid", ["cursor"])
+    assert AuditRecord.objects.filter(action="case.read").count() == reads
+
+
+def test_the_notes_cursor_still_pages_back_and_forth(case_world):
+    client = logged_in(case_world, "manager")
+    for i in range(3):
+        services.note_add(actor=case_world.user("manager"), case=case_world.case, body=f"n{i}")
+    first = client.get(f"/api/v1/cases/{case_world.case.pk}/notes/?page_size=2").json()
+    second = client.get(first["next"]).json()
+    assert second["previous"]
+    back = client.get(second["previous"]).json()
+    assert [n["id"] for n in back["results"]] == [n["id"] for n in first["results"]]

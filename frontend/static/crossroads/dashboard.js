@@ -134,6 +134,11 @@
         setStatus("signed out");
         return;
       }
+      if (event.code === 4400) {
+        // The server refused the request itself: the same request would fail again.
+        setStatus("error");
+        return;
+      }
       setStatus("reconnecting");
       const delay = Math.min(30000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
       attempt += 1;
