@@ -8,6 +8,7 @@ from rest_framework import authentication, exceptions, permissions
 
 from activity.services import audit_read
 from agencies.models import ApiToken, TokenScope
+from agencies.services.tokens import token_digest
 
 
 def agency_allows_login(user) -> bool:
@@ -63,8 +64,6 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         return self.authenticate_secret(secret)
 
     def authenticate_secret(self, secret: str):
-        from agencies.services import token_digest
-
         token = (
             ApiToken.objects.usable()
             .select_related("user__profile__agency")

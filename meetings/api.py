@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 from agencies.api import AgencyRefSerializer, TaskForceRefSerializer
 from agencies.models import Agency, Profession, TaskForce
 from cases import access as case_access
-from cases.api import PersonRefSerializer
+from cases.api.common import PersonRefSerializer
 from meetings import access, exports, ics, recurrence, selectors, services
 from meetings.models import Meeting, MeetingKind, RegistrationStatus, Response
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from activity.consumers import DashboardConsumer
+from portal.consumers import DashboardConsumer
 
 websocket_urlpatterns = [
     path("ws/dashboard/", DashboardConsumer.as_asgi()),

@@ -4,8 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from activity.api import EventsView
 from portal import api
+from portal.events import EventsView
 from portal.health import healthz
 
 api_v1 = [

@@ -1,0 +1,39 @@
+"""Every write of the agencies app: agencies, task forces, memberships, people, tokens.
+
+Each function validates, writes in one transaction and appends to the audit trail.
+``actor`` is the person acting (``None`` for the system itself, e.g. ``seed_demo``).
+Authorisation to call them is the caller's: today that is the Django admin (superusers),
+management commands and the demo seeding. One module per subject; import from here.
+"""
+
+from agencies.services.agency import (  # noqa: F401
+    AGENCY_FIELDS,
+    agency_create,
+    agency_set_active,
+    agency_update,
+)
+from agencies.services.people import (  # noqa: F401
+    PROFILE_FIELDS,
+    USER_FIELDS,
+    person_change_agency,
+    person_create,
+    person_set_active,
+    person_update,
+    profile_create,
+)
+from agencies.services.task_forces import (  # noqa: F401
+    TASK_FORCE_FIELDS,
+    coordinator_add,
+    coordinator_remove,
+    membership_add,
+    membership_change_role,
+    membership_end,
+    task_force_change_lead,
+    task_force_create,
+    task_force_update,
+)
+from agencies.services.tokens import (  # noqa: F401
+    token_digest,
+    token_issue,
+    token_revoke,
+)

@@ -1,0 +1,25 @@
+"""Every write of the cases app. Each function checks the caller's access through the
+policy (``cases/access.py``), validates, writes in one transaction and audits. One module per
+subject; import from here.
+"""
+
+from cases.services.cases import (  # noqa: F401
+    CASE_FIELDS,
+    STATUS_TRANSITIONS,
+    case_change_status,
+    case_open,
+    case_record_read,
+    case_update,
+)
+from cases.services.notes import (  # noqa: F401
+    VersionConflict,
+    note_add,
+    note_edit,
+    note_redact,
+)
+from cases.services.sharing import (  # noqa: F401
+    case_share,
+    case_shares_end_expired,
+    case_shares_end_for_agency,
+    case_unshare,
+)
