@@ -4,7 +4,6 @@ policy fetches, services write."""
 import datetime as dt
 
 import django_filters
-from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -17,7 +16,7 @@ from agencies.api import AgencyRefSerializer, TaskForceRefSerializer
 from agencies.models import Agency, Profession, TaskForce
 from cases import access
 from cases.api import PersonRefSerializer
-from meetings import exports, ics, recurrence, selectors, services
+from meetings import exports, recurrence, selectors, services
 from meetings.models import Meeting, MeetingKind, RegistrationStatus, Response
 
 DEFAULT_RANGE = dt.timedelta(days=90)
@@ -344,26 +343,6 @@ class OccurrenceChangeSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["cancel", "move"])
     starts_at = serializers.DateTimeField(required=False)
     ends_at = serializers.DateTimeField(required=False)
-
-
-class MeetingIcsView(APIView):
-    """The meeting as an iCalendar file."""
-
-    @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR})
-    def get(self, request, pk):
-        meeting = access.meeting_for(request.user, pk)
-        body = ics.calendar(
-            [meeting],
-            url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
-            name=meeting.task_force.name,
-        )
-        return ics_response(body, f"meeting-{meeting.pk}.ics")
-
-
-def ics_response(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class RegistrationSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ meeting carries only its time and "Busy": calendars leave the portal.
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vRecur, vText
 
@@ -93,3 +94,10 @@ def calendar(meetings, *, url_for, name: str) -> bytes:
             cal.add_component(event)
     cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def response(body: bytes, filename: str) -> HttpResponse:
+    """An iCalendar file as an HTTP download."""
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
