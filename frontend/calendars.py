@@ -3,6 +3,7 @@ and the private subscription feed with the page that shows and replaces its URL.
 
 import calendar as month_calendar
 import datetime as dt
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +15,8 @@ from django.utils import timezone
 from cases import access
 from meetings import ics, recurrence, selectors, services
 from meetings.models import CalendarFeed
+
+logger = logging.getLogger(__name__)
 
 
 def _month(request) -> dt.date:
@@ -90,19 +93,26 @@ def meeting_calendar(request):
     )
 
 
-def _ics(request, meetings, name, filename):
+def _ics(request, meetings, name, filename, *, skip_failures=False):
     body = ics.calendar(
         meetings,
         url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
         name=name,
+        skip_failures=skip_failures,
     )
     return ics.response(body, filename)
 
 
 @login_required
 def meeting_ics(request, pk: int):
+    """The meeting's .ics; one that cannot be written sends the person back to its page
+    with the reason."""
     meeting = access.meeting_for(request.user, pk)
-    return _ics(request, [meeting], meeting.task_force.name, f"meeting-{meeting.pk}.ics")
+    try:
+        return _ics(request, [meeting], meeting.task_force.name, f"meeting-{meeting.pk}.ics")
+    except ics.RenderError as error:
+        messages.error(request, str(error))
+        return redirect(meeting)
 
 
 @login_required
@@ -122,7 +132,8 @@ def calendar_subscription(request):
 
 def calendar_feed(request, token: str):
     """The subscription itself: no session, the token is the key. Unknown or rotated
-    tokens, and people who may no longer log in, get 404."""
+    tokens, and people who may no longer log in, get 404. A meeting that cannot be written
+    is left out (and logged) rather than failing the whole feed."""
     from agencies.auth import agency_allows_login
 
     feed = CalendarFeed.objects.select_related("user__profile__agency").filter(token=token).first()
@@ -135,4 +146,4 @@ def calendar_feed(request, token: str):
         .select_related("organizer", "task_force")
         .prefetch_related("occurrence_changes")
     )
-    return _ics(request, meetings, "Crossroads", "crossroads.ics")
+    return _ics(request, meetings, "Crossroads", "crossroads.ics", skip_failures=True)
