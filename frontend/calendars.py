@@ -13,23 +13,30 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from cases import access
-from meetings import ics, recurrence, selectors, services
+from meetings import ics, recurrence, selectors, services, timing
 from meetings.models import CalendarFeed
 
 logger = logging.getLogger(__name__)
 
 
 def _month(request) -> dt.date:
+    """The month asked for; this month when none is, or one outside the range calendars
+    look at (the dates around it would overflow)."""
     try:
-        return dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
+        month = dt.datetime.strptime(request.GET.get("month", ""), "%Y-%m").date()
     except ValueError:
-        return timezone.localdate().replace(day=1)
+        month = None
+    if month is None or not timing.in_window_range(month):
+        month = timezone.localdate().replace(day=1)
+    return month
 
 
 def _week_start(request) -> dt.date:
     try:
         day = dt.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
+        day = None
+    if day is None or not timing.in_window_range(day):
         day = timezone.localdate()
     return day - dt.timedelta(days=(day.weekday() + 1) % 7)  # weeks start on Sunday
 

@@ -16,7 +16,7 @@ from agencies.api import AgencyRefSerializer, TaskForceRefSerializer
 from agencies.models import Agency, Profession, TaskForce
 from cases import access
 from cases.api import PersonRefSerializer
-from meetings import exports, recurrence, selectors, services
+from meetings import exports, recurrence, selectors, services, timing
 from meetings.models import Meeting, MeetingKind, RegistrationStatus, Response
 
 DEFAULT_RANGE = dt.timedelta(days=90)
@@ -177,24 +177,19 @@ class MeetingFilter(django_filters.FilterSet):
 
 def _window(request):
     """The [from, to) range of a list; occurrences are expanded within it."""
-    try:
-        start = (
-            serializers.DateTimeField().to_internal_value(request.query_params["from"])
-            if "from" in request.query_params
-            else timezone.now() - dt.timedelta(days=1)
-        )
-        end = (
-            serializers.DateTimeField().to_internal_value(request.query_params["to"])
-            if "to" in request.query_params
-            else start + DEFAULT_RANGE
-        )
-    except serializers.ValidationError as exc:
-        raise serializers.ValidationError({"from": exc.detail}) from exc
-    if end <= start:
-        raise serializers.ValidationError({"to": ["'to' must be after 'from'."]})
-    if end - start > MAX_RANGE:
-        raise serializers.ValidationError({"to": ["Ask for at most 400 days at a time."]})
-    return start, end
+    moments = {}
+    for name in ("from", "to"):
+        try:
+            moments[name] = (
+                serializers.DateTimeField().to_internal_value(request.query_params[name])
+                if name in request.query_params
+                else None
+            )
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({name: exc.detail}) from exc
+    return timing.window(
+        moments["from"], moments["to"], default_span=DEFAULT_RANGE, max_span=MAX_RANGE
+    )
 
 
 class MeetingViewSet(viewsets.GenericViewSet):
