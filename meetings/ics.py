@@ -1,20 +1,23 @@
 """iCalendar (RFC 5545) for meetings, built with the ``icalendar`` library.
 
-One VEVENT per meeting with a stable UID, DTSTART/DTEND in the meeting's zone (TZID) with
-the matching VTIMEZONE, RRULE and EXDATE for a recurring meeting, and one more VEVENT with
-RECURRENCE-ID for each moved occurrence. SEQUENCE grows with every change. A confidential
-meeting carries only its time and "Busy": calendars leave the portal.
+One VEVENT per meeting with a stable UID (named by the deployment's host, so two portals'
+meetings never merge in one calendar), DTSTART/DTEND in the meeting's zone (TZID) with the
+matching VTIMEZONE in RRULE form (``meetings/vtimezone.py``), RRULE and EXDATE for a
+recurring meeting, and one more VEVENT with RECURRENCE-ID for each moved occurrence.
+SEQUENCE grows with every change. A confidential meeting carries only its time and "Busy":
+calendars leave the portal.
 """
 
 import datetime as dt
 import logging
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from meetings import recurrence
+from meetings import recurrence, vtimezone
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +30,7 @@ class RenderError(Exception):
 
 
 def _uid(meeting) -> str:
-    return f"meeting-{meeting.pk}@crossroads"
+    return f"meeting-{meeting.pk}@{settings.CROSSROADS_SITE_HOST}"
 
 
 def _local(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
@@ -127,7 +130,8 @@ def calendar(meetings, *, url_for, name: str, skip_failures: bool = False) -> by
             continue
         for event in events:
             cal.add_component(event)
-    cal.add_missing_timezones()
+    for tzid in sorted(cal.get_missing_tzids()):
+        cal.subcomponents.insert(len(cal.timezones), vtimezone.component(tzid))
     return cal.to_ical()
 
 
