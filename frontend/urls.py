@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend import cases, dashboard, meetings, views
+from frontend import calendars, cases, dashboard, meetings, views
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
@@ -25,7 +25,7 @@ urlpatterns = [
     path("notes/<int:pk>/edit/", cases.note_edit, name="note-edit"),
     path("notes/<int:pk>/redact/", cases.note_redact, name="note-redact"),
     path("notes/<int:pk>/revisions/", cases.note_revisions, name="note-revisions"),
-    path("meetings/", meetings.meeting_calendar, name="meeting-calendar"),
+    path("meetings/", calendars.meeting_calendar, name="meeting-calendar"),
     path("meetings/new/", meetings.meeting_schedule, name="meeting-schedule"),
     path("meetings/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
     path("meetings/<int:pk>/edit/", meetings.meeting_edit, name="meeting-edit"),
@@ -46,7 +46,7 @@ urlpatterns = [
         name="training-unregister",
     ),
     path("meetings/<int:pk>/roster.csv", meetings.training_roster, name="training-roster"),
-    path("meetings/<int:pk>.ics", meetings.meeting_ics, name="meeting-ics"),
-    path("calendar/", meetings.calendar_subscription, name="calendar-subscription"),
-    path("calendar/feed/<str:token>.ics", meetings.calendar_feed, name="calendar-feed"),
+    path("meetings/<int:pk>.ics", calendars.meeting_ics, name="meeting-ics"),
+    path("calendar/", calendars.calendar_subscription, name="calendar-subscription"),
+    path("calendar/feed/<str:token>.ics", calendars.calendar_feed, name="calendar-feed"),
 ]

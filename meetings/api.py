@@ -4,7 +4,6 @@ policy fetches, services write."""
 import datetime as dt
 
 import django_filters
-from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -17,7 +16,7 @@ from agencies.api import AgencyRefSerializer, TaskForceRefSerializer
 from agencies.models import Agency, Profession, TaskForce
 from cases import access as case_access
 from cases.api.common import PersonRefSerializer
-from meetings import access, exports, ics, recurrence, selectors, services
+from meetings import access, exports, recurrence, selectors, services, timing
 from meetings.models import Meeting, MeetingKind, RegistrationStatus, Response
 
 DEFAULT_RANGE = dt.timedelta(days=90)
@@ -178,24 +177,19 @@ class MeetingFilter(django_filters.FilterSet):
 
 def _window(request):
     """The [from, to) range of a list; occurrences are expanded within it."""
-    try:
-        start = (
-            serializers.DateTimeField().to_internal_value(request.query_params["from"])
-            if "from" in request.query_params
-            else timezone.now() - dt.timedelta(days=1)
-        )
-        end = (
-            serializers.DateTimeField().to_internal_value(request.query_params["to"])
-            if "to" in request.query_params
-            else start + DEFAULT_RANGE
-        )
-    except serializers.ValidationError as exc:
-        raise serializers.ValidationError({"from": exc.detail}) from exc
-    if end <= start:
-        raise serializers.ValidationError({"to": ["'to' must be after 'from'."]})
-    if end - start > MAX_RANGE:
-        raise serializers.ValidationError({"to": ["Ask for at most 400 days at a time."]})
-    return start, end
+    moments = {}
+    for name in ("from", "to"):
+        try:
+            moments[name] = (
+                serializers.DateTimeField().to_internal_value(request.query_params[name])
+                if name in request.query_params
+                else None
+            )
+        except serializers.ValidationError as exc:
+            raise serializers.ValidationError({name: exc.detail}) from exc
+    return timing.window(
+        moments["from"], moments["to"], default_span=DEFAULT_RANGE, max_span=MAX_RANGE
+    )
 
 
 class MeetingViewSet(viewsets.GenericViewSet):
@@ -339,26 +333,6 @@ class OccurrenceChangeSerializer(serializers.Serializer):
     action = serializers.ChoiceField(choices=["cancel", "move"])
     starts_at = serializers.DateTimeField(required=False)
     ends_at = serializers.DateTimeField(required=False)
-
-
-class MeetingIcsView(APIView):
-    """The meeting as an iCalendar file."""
-
-    @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR})
-    def get(self, request, pk):
-        meeting = access.meeting_for(request.user, pk)
-        body = ics.calendar(
-            [meeting],
-            url_for=lambda m: request.build_absolute_uri(m.get_absolute_url()),
-            name=meeting.task_force.name,
-        )
-        return ics_response(body, f"meeting-{meeting.pk}.ics")
-
-
-def ics_response(body: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 class RegistrationSerializer(serializers.Serializer):

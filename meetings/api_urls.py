@@ -1,13 +1,13 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from meetings import api
+from meetings import api, api_ics
 
 router = SimpleRouter()
 router.register("meetings", api.MeetingViewSet, basename="meeting")
 
 urlpatterns = [
-    path("meetings/<int:pk>/ics", api.MeetingIcsView.as_view(), name="meeting-ics-api"),
+    path("meetings/<int:pk>/ics", api_ics.MeetingIcsView.as_view(), name="meeting-ics-api"),
     path(
         "meetings/<int:pk>/registrations/",
         api.RegistrationsView.as_view(),

@@ -1,22 +1,36 @@
 """iCalendar (RFC 5545) for meetings, built with the ``icalendar`` library.
 
-One VEVENT per meeting with a stable UID, DTSTART/DTEND in the meeting's zone (TZID) with
-the matching VTIMEZONE, RRULE and EXDATE for a recurring meeting, and one more VEVENT with
-RECURRENCE-ID for each moved occurrence. SEQUENCE grows with every change. A confidential
-meeting carries only its time and "Busy": calendars leave the portal.
+One VEVENT per meeting with a stable UID (named by the deployment's host, so two portals'
+meetings never merge in one calendar), DTSTART/DTEND in the meeting's zone (TZID) with the
+matching VTIMEZONE in RRULE form (``meetings/vtimezone.py``), RRULE and EXDATE for a
+recurring meeting, and one more VEVENT with RECURRENCE-ID for each moved occurrence.
+SEQUENCE grows with every change. A confidential meeting carries only its time and "Busy":
+calendars leave the portal.
 """
 
 import datetime as dt
+import logging
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.http import HttpResponse
 from django.utils import timezone
-from icalendar import Calendar, Event, vCalAddress, vRecur, vText
+from icalendar import Calendar, Event, vCalAddress, vText
+
+from meetings import recurrence, vtimezone
+
+logger = logging.getLogger(__name__)
 
 PRODID = "-//Crossroads//Task force calendar//EN"
 
 
+class RenderError(Exception):
+    """A meeting that cannot be written as iCalendar (a rule stored before rules were
+    checked, or data no calendar can hold); the message says what a person can do."""
+
+
 def _uid(meeting) -> str:
-    return f"meeting-{meeting.pk}@crossroads"
+    return f"meeting-{meeting.pk}@{settings.CROSSROADS_SITE_HOST}"
 
 
 def _local(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
@@ -60,7 +74,12 @@ def meeting_events(meeting, *, url: str, changes=None) -> list[Event]:
     _describe(main, meeting, url)
     events = [main]
     if meeting.recurrence:
-        main.add("rrule", vRecur.from_ical(meeting.recurrence))
+        if recurrence.stored_rule(meeting) is None:
+            raise RenderError(
+                "This meeting's recurrence rule is not valid, so it cannot be exported; "
+                "a coordinator of its task force can correct the rule."
+            )
+        main.add("rrule", recurrence.ical_rule(meeting))
         cancelled = [_local(c.original_start, tz) for c in changes if c.cancelled]
         if cancelled:
             main.add("exdate", cancelled)
@@ -80,8 +99,21 @@ def meeting_events(meeting, *, url: str, changes=None) -> list[Event]:
     return events
 
 
-def calendar(meetings, *, url_for, name: str) -> bytes:
-    """A VCALENDAR with the meetings' events and the VTIMEZONEs they use."""
+def _events_of(meeting, url: str) -> list[Event]:
+    try:
+        return meeting_events(meeting, url=url)
+    except RenderError:
+        raise
+    except Exception as exc:  # any one meeting's data, whatever is wrong with it
+        raise RenderError("This meeting cannot be written as iCalendar.") from exc
+
+
+def calendar(meetings, *, url_for, name: str, skip_failures: bool = False) -> bytes:
+    """A VCALENDAR with the meetings' events and the VTIMEZONEs they use.
+
+    A meeting that cannot be written raises ``RenderError``; with ``skip_failures`` (the
+    subscription feeds) it is left out and logged, so one bad meeting never takes a whole
+    calendar down."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -89,7 +121,22 @@ def calendar(meetings, *, url_for, name: str) -> bytes:
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     for meeting in meetings:
-        for event in meeting_events(meeting, url=url_for(meeting)):
+        try:
+            events = _events_of(meeting, url_for(meeting))
+        except RenderError:
+            if not skip_failures:
+                raise
+            logger.exception("Meeting %s is left out of the calendar %r.", meeting.pk, name)
+            continue
+        for event in events:
             cal.add_component(event)
-    cal.add_missing_timezones()
+    for tzid in sorted(cal.get_missing_tzids()):
+        cal.subcomponents.insert(len(cal.timezones), vtimezone.component(tzid))
     return cal.to_ical()
+
+
+def response(body: bytes, filename: str) -> HttpResponse:
+    """An iCalendar file as an HTTP download."""
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -15,7 +15,7 @@ from activity.kinds import EventKind
 from activity.services import audit_record
 from agencies.models import Agency, Profession, TaskForce
 from cases import access as case_access
-from meetings import access, recurrence
+from meetings import access, recurrence, timing
 from meetings.models import (
     ActionItem,
     CalendarFeed,
@@ -67,9 +67,11 @@ def _publish(kind: str, meeting: Meeting, *, actor, **payload) -> None:
 
 
 def _validate(meeting: Meeting) -> None:
-    errors = {}
-    if meeting.ends_at <= meeting.starts_at:
-        errors["ends_at"] = "The meeting must end after it starts."
+    errors = timing.time_errors(
+        starts_at=meeting.starts_at,
+        ends_at=meeting.ends_at,
+        registration_deadline=meeting.registration_deadline,
+    )
     if meeting.timezone not in zoneinfo.available_timezones():
         errors["timezone"] = (
             f"{meeting.timezone!r} is not a known time zone (e.g. America/Chicago)."
@@ -388,8 +390,8 @@ def occurrence_move(
     ends_at: dt.datetime,
 ) -> OccurrenceChange:
     """Move one occurrence of a recurring meeting."""
-    if ends_at <= starts_at:
-        raise ValidationError({"ends_at": "The occurrence must end after it starts."})
+    if errors := timing.time_errors(starts_at=starts_at, ends_at=ends_at, what="occurrence"):
+        raise ValidationError(errors)
     meeting, change = _occurrence_change(actor, meeting, original_start)
     change.cancelled, change.starts_at, change.ends_at = False, starts_at, ends_at
     change.save()

@@ -31,6 +31,21 @@ ALLOWED_HOSTS = env.list(
 )
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
+
+def _site_host(hosts: list[str]) -> str:
+    """The first host name the portal answers to: ".example.org" allows example.org and its
+    subdomains; "*" names no host."""
+    for host in hosts:
+        name = host.lstrip(".")
+        if name and "*" not in name:
+            return name
+    return "localhost"
+
+
+# Names this deployment in calendar UIDs (meeting-12@crossroads.example.org), so the
+# meetings of two deployments never merge in one person's calendar.
+CROSSROADS_SITE_HOST = env.str("CROSSROADS_SITE_HOST", default="") or _site_host(ALLOWED_HOSTS)
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -28,10 +28,11 @@ def fetch_ics(world, persona="invited"):
     return parse(client.get(f"/api/v1/meetings/{world.meeting.pk}/ics"))
 
 
-def test_the_meeting_ics_carries_what_calendars_need(meeting_world):
+def test_the_meeting_ics_carries_what_calendars_need(meeting_world, settings):
+    settings.CROSSROADS_SITE_HOST = "crossroads.example.org"
     cal = fetch_ics(meeting_world)
     (event,) = events(cal)
-    assert str(event["UID"]) == f"meeting-{meeting_world.meeting.pk}@crossroads"
+    assert str(event["UID"]) == f"meeting-{meeting_world.meeting.pk}@crossroads.example.org"
     start = event.decoded("DTSTART")
     assert start == chicago(2026, 10, 20, 9)
     assert event["DTSTART"].params["TZID"] == "America/Chicago"
@@ -44,6 +45,23 @@ def test_the_meeting_ics_carries_what_calendars_need(meeting_world):
     assert str(event["LOCATION"]) == "Room 4"
     assert str(event["ORGANIZER"]).startswith("mailto:")
     assert str(event["URL"]).endswith(f"/meetings/{meeting_world.meeting.pk}/")
+
+
+@pytest.mark.parametrize("host", ["crossroads.example.org", "calendar.task-force.example"])
+def test_uids_name_the_deployments_host(client, meeting_world, settings, host):
+    settings.CROSSROADS_SITE_HOST = host
+    coordinator, meeting = meeting_world.user("coordinator"), meeting_world.meeting
+    services.occurrence_move(
+        actor=coordinator,
+        meeting=meeting,
+        original_start=chicago(2026, 11, 3, 9),
+        starts_at=chicago(2026, 11, 4, 13),
+        ends_at=chicago(2026, 11, 4, 14),
+    )
+    from_api = events(fetch_ics(meeting_world))
+    from_feed = events(parse(client.get(feed_url(meeting_world, "invited"))))
+    uids = {str(event["UID"]) for event in from_api + from_feed}
+    assert uids == {f"meeting-{meeting.pk}@{host}"}
 
 
 def test_changed_and_cancelled_occurrences_and_a_growing_sequence(meeting_world):

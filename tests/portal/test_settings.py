@@ -15,6 +15,7 @@ VARIABLES = [
     "DJANGO_DEBUG",
     "DJANGO_SECRET_KEY",
     "DJANGO_ALLOWED_HOSTS",
+    "CROSSROADS_SITE_HOST",
 ]
 
 PRINT_SETTINGS = """
@@ -113,3 +114,35 @@ def test_a_sqlite_file_runs_in_wal_mode(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "wal"
+
+
+def site_host(**env) -> str:
+    result = run(
+        [
+            "-c",
+            "import django; django.setup()\nfrom django.conf import settings\n"
+            "print(settings.CROSSROADS_SITE_HOST)",
+        ],
+        DJANGO_DEBUG="true",
+        **env,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+@pytest.mark.parametrize(
+    ("allowed_hosts", "expected"),
+    [
+        ("crossroads.example.org,127.0.0.1", "crossroads.example.org"),
+        (".example.org", "example.org"),
+        ("*,portal.example.org", "portal.example.org"),
+        ("*", "localhost"),
+    ],
+)
+def test_the_calendar_host_defaults_to_the_first_usable_allowed_host(allowed_hosts, expected):
+    assert site_host(DJANGO_ALLOWED_HOSTS=allowed_hosts) == expected
+
+
+def test_the_calendar_host_can_be_set():
+    found = site_host(DJANGO_ALLOWED_HOSTS="*", CROSSROADS_SITE_HOST="calendar.example.org")
+    assert found == "calendar.example.org"
