@@ -21,7 +21,7 @@ from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
 from agencies.access import acting_agency
-from agencies.models import Agency
+from agencies.models import Agency, TaskForceMembership
 from cases.models import (
     AccessLevel,
     Case,
@@ -151,6 +151,22 @@ def case_agency_ids(case: Case) -> set[int]:
         .exclude(pk__in=expired)
         .values_list("pk", flat=True)
     )
+
+
+def shareable_agency_ids(case: Case) -> set[int]:
+    """Agencies a case may be shared with (or whose share may change): the active current
+    members of its task force, except its lead, whose own access never changes."""
+    members = TaskForceMembership.objects.current().filter(task_force_id=case.task_force_id)
+    return set(
+        Agency.objects.filter(pk__in=members.values("agency_id"), active=True)
+        .exclude(pk=case.lead_agency_id)
+        .values_list("pk", flat=True)
+    )
+
+
+def can_revoke(level: str | None, case: Case, agency_id: int) -> bool:
+    """A managing agency revokes any share but the lead agency's."""
+    return has_level(level, AccessLevel.MANAGE) and agency_id != case.lead_agency_id
 
 
 def access_until(case: Case) -> dict[int, dt.date]:

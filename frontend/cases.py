@@ -71,13 +71,7 @@ def case_open(request):
 
 
 def _share_candidates(case):
-    """Current member agencies of the case's task force, for the share form."""
-    from agencies.models import TaskForceMembership
-
-    members = TaskForceMembership.objects.current().filter(task_force=case.task_force)
-    return Agency.objects.filter(pk__in=members.values("agency"), active=True).exclude(
-        pk=case.lead_agency_id
-    )
+    return Agency.objects.filter(pk__in=access.shareable_agency_ids(case))
 
 
 def _case_page(request, case, level, note_form=None):
@@ -90,7 +84,10 @@ def _case_page(request, case, level, note_form=None):
         "level": level,
         "can_manage": can_manage,
         "can_contribute": access.has_level(level, AccessLevel.CONTRIBUTE),
-        "shares": selectors.active_shares(case),
+        "shares": [
+            (share, access.can_revoke(level, case, share.agency_id))
+            for share in selectors.active_shares(case)
+        ],
         "status_changes": case.status_changes.select_related("changed_by"),
         "notes": [
             {

@@ -11,9 +11,10 @@ from activity import live
 from agencies import selectors as agency_selectors
 from agencies.access import acting_agency
 from cases import selectors as case_selectors
+from meetings import access as meeting_access
 from meetings import recurrence
 from meetings import selectors as meeting_selectors
-from meetings.models import MeetingKind
+from meetings.models import Answer, MeetingKind, MeetingStatus
 
 UPCOMING_DAYS = 30
 RECENT_EVENTS = 25
@@ -23,17 +24,32 @@ def _upcoming(user, agency):
     """The next occurrences of the agency's meetings, with the agency's answer."""
     now = timezone.now()
     end = now + dt.timedelta(days=UPCOMING_DAYS)
-    meetings = meeting_selectors.meetings_in_window(meeting_selectors.meeting_list(user), now, end)
+    meetings = list(
+        meeting_selectors.meetings_in_window(meeting_selectors.meeting_list(user), now, end)
+    )
+    answerable = meeting_access.answerable_meeting_ids(user, meetings)
     rows = []
     for meeting in meetings:
         invitation = next(
             (i for i in meeting.invitations.all() if agency and i.agency_id == agency.pk), None
         )
+        # One click answers what is still pending; a change of answer is on the meeting page.
+        quick_answer = (
+            meeting.pk in answerable
+            and invitation is not None
+            and invitation.response == Answer.PENDING
+        )
         for occurrence in recurrence.occurrences(
             meeting, now, end, changes=list(meeting.occurrence_changes.all())
         ):
             if meeting.kind != MeetingKind.TRAINING or invitation is not None:
-                rows.append({"occurrence": occurrence, "invitation": invitation})
+                rows.append(
+                    {
+                        "occurrence": occurrence,
+                        "invitation": invitation,
+                        "quick_answer": quick_answer,
+                    }
+                )
     return sorted(rows, key=lambda row: row["occurrence"].starts_at)[:15]
 
 
@@ -42,7 +58,7 @@ def _trainings(user):
     return [
         meeting
         for meeting in meeting_selectors.meeting_list(user).filter(
-            kind=MeetingKind.TRAINING, status="scheduled", ends_at__gte=now
+            kind=MeetingKind.TRAINING, status=MeetingStatus.SCHEDULED, ends_at__gte=now
         )
         if not meeting.recurrence or meeting.starts_at >= now - dt.timedelta(days=30)
     ][:10]
@@ -67,7 +83,6 @@ def home(request):
             "task_forces": agency_selectors.user_task_forces(user),
             "coordinated": agency_selectors.user_coordinated_task_forces(user),
             "upcoming": _upcoming(user, agency),
-            "is_liaison": getattr(getattr(user, "profile", None), "role", "") == "liaison",
             "trainings": _trainings(user),
             "cases": case_selectors.case_list(user).order_by("-last_note_at", "-updated_at")[:10],
             "recent_events": [live.frame(event) for event in reversed(recent)],

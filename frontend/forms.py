@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from agencies.models import Agency, TaskForce
 from cases.models import NOTE_MAX_LENGTH, AccessLevel, CaseKind, CasePriority, NoteVisibility
+from meetings.models import Answer
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -148,7 +149,11 @@ class MeetingForm(forms.Form):
 
 class RsvpForm(forms.Form):
     response = forms.ChoiceField(
-        choices=[("accepted", "Accept"), ("tentative", "Tentative"), ("declined", "Decline")]
+        choices=[
+            (Answer.ACCEPTED, "Accept"),
+            (Answer.TENTATIVE, "Tentative"),
+            (Answer.DECLINED, "Decline"),
+        ]
     )
     note = forms.CharField(max_length=500, required=False)
     attendees = forms.CharField(max_length=500, required=False, label="Who will attend")

@@ -14,11 +14,10 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from agencies.access import acting_agency
 from agencies.models import Agency
 from frontend.forms import ActionItemForm, MeetingForm, RsvpForm, apply_service_errors
 from meetings import access, exports, recurrence, selectors, services
-from meetings.models import ActionItem
+from meetings.models import ActionItem, Answer, RegistrationStatus
 
 
 def _error_text(error: ValidationError) -> str:
@@ -155,19 +154,25 @@ def meeting_edit(request, pk: int):
 
 @login_required
 def meeting_detail(request, pk: int):
-    meeting = access.meeting_for(request.user, pk, queryset=selectors.meeting_list(request.user))
-    is_coordinator = access.is_coordinator(request.user, meeting.task_force_id)
-    invitation = access.answering_invitation(request.user, meeting)
+    user = request.user
+    meeting = access.meeting_for(user, pk, queryset=selectors.meeting_list(user))
+    can_change = access.can_change(user, meeting)
+    invitation = access.answering_invitation(user, meeting)
     now = timezone.now()
     invited_agencies = Agency.objects.filter(invitations__meeting=meeting)
-    registration = selectors.live_registration(request.user, meeting)
+    registration = selectors.live_registration(user, meeting)
     context = {
         "meeting": meeting,
-        "is_coordinator": is_coordinator,
+        "can_change": can_change,
+        "can_answer": access.can_answer(user, meeting),
+        "can_register": access.can_register(user, meeting),
         "invitation": invitation,
-        "rsvp_form": RsvpForm(initial={"response": invitation.response} if invitation else None),
-        "record_form": RsvpForm(agencies=invited_agencies) if is_coordinator else None,
-        "action_form": ActionItemForm(agencies=invited_agencies) if is_coordinator else None,
+        "rsvp_form": RsvpForm(initial=_answer_initial(invitation)),
+        "record_form": RsvpForm(agencies=invited_agencies) if can_change else None,
+        "action_form": ActionItemForm(agencies=invited_agencies) if can_change else None,
+        "action_items": [
+            (item, access.can_mark_done(user, item)) for item in selectors.action_items(meeting)
+        ],
         "occurrences": recurrence.occurrences(
             meeting,
             now - dt.timedelta(days=1),
@@ -176,32 +181,40 @@ def meeting_detail(request, pk: int):
         )
         if meeting.recurrence
         else [],
-        "case_visible": access.shows_case(request.user, meeting),
+        "case_visible": access.shows_case(user, meeting),
         "registration": registration,
         "waitlist_position": selectors.waitlist_position(registration) if registration else None,
-        "registrations": selectors.registrations_for(request.user, meeting)
-        if is_coordinator and meeting.is_training
+        "registrations": selectors.registrations_for(user, meeting)
+        if meeting.is_training and access.can_see_registrations(user, meeting)
         else None,
-        "confirmed": meeting.registrations.filter(status="confirmed").count()
-        if meeting.is_training
-        else None,
-        "my_agency": acting_agency(request.user),
-        "history": selectors.meeting_history(request.user, meeting),
+        "confirmed": selectors.confirmed_count(meeting) if meeting.is_training else None,
+        "history": selectors.meeting_history(user, meeting),
     }
     return render(request, "frontend/meeting_detail.html", context)
+
+
+def _answer_initial(invitation) -> dict | None:
+    """A changed answer starts from the agency's current one, with who attends and the note."""
+    if invitation is None or invitation.response == Answer.PENDING:
+        return None
+    return {
+        "response": invitation.response,
+        "attendees": invitation.attendees,
+        "note": invitation.note,
+    }
 
 
 @login_required
 @require_POST
 def meeting_rsvp(request, pk: int):
     meeting = access.meeting_for(request.user, pk)
-    is_coordinator = access.is_coordinator(request.user, meeting.task_force_id)
     form = RsvpForm(request.POST, agencies=Agency.objects.filter(invitations__meeting=meeting))
     if not form.is_valid():
         messages.error(request, "Choose an answer.")
         return redirect(meeting)
     data = form.cleaned_data
-    if not (is_coordinator and data.get("agency")):
+    # An answer for another agency is the service's to refuse (403), as in the API.
+    if data.get("agency") is None:
         data.pop("agency", None)
     try:
         services.meeting_rsvp(actor=request.user, meeting=meeting, **data)
@@ -320,7 +333,7 @@ def training_register(request, pk: int):
         messages.success(
             request,
             "You are registered."
-            if registration.status == "confirmed"
+            if registration.status == RegistrationStatus.CONFIRMED
             else "The training is full: you are on the waiting list.",
         )
     return redirect(meeting)

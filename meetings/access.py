@@ -94,6 +94,12 @@ def can_manage(user, meeting) -> bool:
     return is_coordinator(user, meeting.task_force_id)
 
 
+def can_change(user, meeting) -> bool:
+    """A meeting changes (details, occurrences, minutes, answers by phone, action items)
+    by its coordinators, until it is cancelled."""
+    return can_manage(user, meeting) and not meeting.is_cancelled
+
+
 def require_coordinator(user, meeting) -> None:
     """403 for someone who sees the meeting but does not coordinate its task force."""
     if not can_manage(user, meeting):
@@ -105,12 +111,20 @@ def can_see_registrations(user, meeting) -> bool:
     return can_manage(user, meeting)
 
 
-def answering_invitation(user, meeting) -> Invitation | None:
-    """The invitation a liaison may answer for their agency, or ``None``."""
+def _answering_agency(user) -> Agency | None:
     agency = acting_agency(user)
     if agency is None or user.profile.role != AgencyRole.LIAISON:
         return None
-    if agency.pk not in invited_agency_ids(meeting):
+    return agency
+
+
+def answering_invitation(user, meeting) -> Invitation | None:
+    """The invitation a liaison may answer for their agency, or ``None``."""
+    agency = _answering_agency(user)
+    if agency is None:
+        return None
+    opened = Meeting.objects.filter(pk=meeting.pk, pk__in=_invited_meeting_ids(user, agency))
+    if not opened.exists():
         return None
     return meeting.invitations.filter(agency_id=agency.pk).first()
 
@@ -118,6 +132,20 @@ def answering_invitation(user, meeting) -> Invitation | None:
 def can_answer(user, meeting) -> bool:
     """A liaison of an invited agency answers for it, while the meeting is not cancelled."""
     return not meeting.is_cancelled and answering_invitation(user, meeting) is not None
+
+
+def answerable_meeting_ids(user, meetings) -> set[int]:
+    """Of ``meetings``, those the caller may answer for their agency (``can_answer`` for a
+    list, in one query)."""
+    agency = _answering_agency(user)
+    ids = [meeting.pk for meeting in meetings if not meeting.is_cancelled]
+    if agency is None or not ids:
+        return set()
+    return set(
+        Meeting.objects.filter(pk__in=ids)
+        .filter(pk__in=_invited_meeting_ids(user, agency))
+        .values_list("pk", flat=True)
+    )
 
 
 def can_register(user, meeting) -> bool:

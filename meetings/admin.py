@@ -4,6 +4,7 @@ not shown. Changes go through the pages and the API, where the policy and audit 
 from django.contrib import admin
 
 from cases.admin import ReadOnlyAdmin
+from meetings import access
 from meetings.models import Meeting, Registration
 
 
@@ -29,7 +30,7 @@ class MeetingAdmin(ReadOnlyAdmin):
 
     @admin.display(description="title")
     def shown_title(self, meeting):
-        return "(confidential)" if meeting.confidential else meeting.title
+        return meeting.title if access.shows_details(meeting) else "(confidential)"
 
 
 @admin.register(Registration)

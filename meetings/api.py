@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response as ApiResponse
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.api import AgencyRefSerializer, TaskForceRefSerializer
@@ -17,7 +17,7 @@ from agencies.models import Agency, Profession, TaskForce
 from cases import access as case_access
 from cases.api.common import PersonRefSerializer
 from meetings import access, exports, recurrence, selectors, services, timing
-from meetings.models import Meeting, MeetingKind, RegistrationStatus, Response
+from meetings.models import Answer, Meeting, MeetingKind, RegistrationStatus
 
 DEFAULT_RANGE = dt.timedelta(days=90)
 MAX_RANGE = dt.timedelta(days=400)
@@ -221,7 +221,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
         ).data
         if conflicts is not None:
             body["conflicts"] = conflicts
-        return ApiResponse(body, status=status_code)
+        return Response(body, status=status_code)
 
     @extend_schema(
         parameters=[
@@ -289,7 +289,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
         invitation = services.meeting_rsvp(
             actor=request.user, meeting=meeting, **serializer.validated_data
         )
-        return ApiResponse(InvitationSerializer(invitation).data)
+        return Response(InvitationSerializer(invitation).data)
 
     @extend_schema(request=None, responses=None)
     @action(detail=True, methods=["post"])
@@ -320,9 +320,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
 
 
 class RsvpSerializer(serializers.Serializer):
-    response = serializers.ChoiceField(
-        choices=[Response.ACCEPTED, Response.TENTATIVE, Response.DECLINED]
-    )
+    response = serializers.ChoiceField(choices=[Answer.ACCEPTED, Answer.TENTATIVE, Answer.DECLINED])
     note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     attendees = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False)
@@ -352,15 +350,13 @@ class RegistrationsView(APIView):
     def get(self, request, pk):
         meeting = access.meeting_for(request.user, pk)
         registrations = selectors.registrations_for(request.user, meeting)
-        return ApiResponse(RegistrationSerializer(registrations, many=True).data)
+        return Response(RegistrationSerializer(registrations, many=True).data)
 
     @extend_schema(request=None, responses={201: RegistrationSerializer})
     def post(self, request, pk):
         meeting = access.meeting_for(request.user, pk)
         registration = services.registration_register(actor=request.user, meeting=meeting)
-        return ApiResponse(
-            RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED
-        )
+        return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
 
 class RegistrationCancelView(APIView):
@@ -371,7 +367,7 @@ class RegistrationCancelView(APIView):
         if registration is None:
             raise exceptions.NotFound()
         services.registration_cancel(actor=request.user, registration=registration)
-        return ApiResponse(status=status.HTTP_204_NO_CONTENT)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class RosterView(APIView):

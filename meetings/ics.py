@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from icalendar import Calendar, Event, vCalAddress, vText
 
-from meetings import recurrence, vtimezone
+from meetings import access, recurrence, vtimezone
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ def _local(moment: dt.datetime, tz: ZoneInfo) -> dt.datetime:
 
 
 def _describe(event: Event, meeting, url: str) -> None:
-    if meeting.confidential:
+    if not access.shows_details(meeting):
         event.add("summary", "Busy")
         event.add("class", "CONFIDENTIAL")
         return

@@ -83,9 +83,9 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        # This text reaches the audit trail and the admin: a confidential title stays out.
-        title = "Confidential meeting" if self.confidential else self.title
-        return f"{title} ({self.starts_at:%Y-%m-%d})"
+        # This text reaches the audit trail and the admin, which people outside the meeting
+        # read: it names the meeting without its title (as a case is named by its number).
+        return f"Meeting {self.pk} ({self.starts_at:%Y-%m-%d})"
 
     def get_absolute_url(self) -> str:
         return reverse("meeting-detail", args=[self.pk])
@@ -102,7 +102,9 @@ class Meeting(models.Model):
         return [Profession(p).label for p in self.eligible_professions if p in Profession.values]
 
 
-class Response(models.TextChoices):
+class Answer(models.TextChoices):
+    """An agency's answer to an invitation."""
+
     PENDING = "pending", "Pending"
     ACCEPTED = "accepted", "Accepted"
     TENTATIVE = "tentative", "Tentative"
@@ -117,7 +119,7 @@ class Invitation(models.Model):
     agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, related_name="invitations"
     )
-    response = models.CharField(max_length=10, choices=Response.choices, default=Response.PENDING)
+    response = models.CharField(max_length=10, choices=Answer.choices, default=Answer.PENDING)
     note = models.CharField(max_length=500, blank=True)
     attendees = models.CharField(max_length=500, blank=True, help_text="Who will attend.")
     responded_by = models.ForeignKey(
@@ -204,7 +206,7 @@ class Registration(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["meeting", "user"],
-                condition=~Q(status="cancelled"),
+                condition=~Q(status=RegistrationStatus.CANCELLED),
                 name="one_live_registration_per_person",
             )
         ]

@@ -39,6 +39,16 @@ def registrations_for(user, meeting: Meeting) -> QuerySet[Registration]:
     return registrations.filter(user=user)
 
 
+def confirmed_count(meeting: Meeting) -> int:
+    """Seats taken (the list's prefetched registrations when there)."""
+    return sum(1 for r in meeting.registrations.all() if r.status == RegistrationStatus.CONFIRMED)
+
+
+def action_items(meeting: Meeting):
+    """The meeting's action items with their assignee agencies, in one query."""
+    return meeting.action_items.select_related("assignee_agency", "meeting")
+
+
 def live_registration(user, meeting: Meeting) -> Registration | None:
     return (
         meeting.registrations.filter(user=user).exclude(status=RegistrationStatus.CANCELLED).first()

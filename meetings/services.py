@@ -18,6 +18,7 @@ from cases import access as case_access
 from meetings import access, recurrence, timing
 from meetings.models import (
     ActionItem,
+    Answer,
     CalendarFeed,
     Invitation,
     Meeting,
@@ -26,7 +27,6 @@ from meetings.models import (
     OccurrenceChange,
     Registration,
     RegistrationStatus,
-    Response,
 )
 
 # How far ahead scheduling looks for conflicts with meetings already accepted.
@@ -137,7 +137,7 @@ def meeting_conflicts(meeting: Meeting, *, viewer) -> list[dict]:
     accepted = (
         Invitation.objects.filter(
             agency_id__in=invited,
-            response=Response.ACCEPTED,
+            response=Answer.ACCEPTED,
             meeting__status=MeetingStatus.SCHEDULED,
             meeting__starts_at__lt=end,
         )
@@ -293,7 +293,7 @@ def meeting_update(*, actor, meeting: Meeting, invited_agencies=None, **changes)
     moved = bool(TIME_FIELDS & set(diff))
     if moved:
         meeting.invitations.update(
-            response=Response.PENDING,
+            response=Answer.PENDING,
             responded_by=None,
             responded_at=None,
             recorded_by_coordinator=False,
@@ -423,7 +423,7 @@ def meeting_rsvp(
 ) -> Invitation:
     """Answer an invitation: a liaison for their agency, or a coordinator recording an
     answer given by phone (``agency``)."""
-    if response not in {Response.ACCEPTED, Response.TENTATIVE, Response.DECLINED}:
+    if response not in {Answer.ACCEPTED, Answer.TENTATIVE, Answer.DECLINED}:
         raise ValidationError({"response": "Answer accepted, tentative or declined."})
     meeting = Meeting.objects.get(pk=meeting.pk)
     if meeting.is_cancelled:
@@ -553,10 +553,10 @@ def registration_register(*, actor, meeting: Meeting) -> Registration:
             + (Profession(profile.profession).label.lower() if profile else "not in an agency")
             + "."
         )
-    live = meeting.registrations.exclude(status=RegistrationStatus.CANCELLED)
-    if live.filter(user=actor).exists():
+    held = meeting.registrations.exclude(status=RegistrationStatus.CANCELLED)
+    if held.filter(user=actor).exists():
         raise ValidationError("You are registered already.")
-    confirmed = live.filter(status=RegistrationStatus.CONFIRMED).count()
+    confirmed = held.filter(status=RegistrationStatus.CONFIRMED).count()
     has_seat = meeting.capacity is None or confirmed < meeting.capacity
     registration = Registration.objects.create(
         meeting=meeting,

@@ -16,7 +16,7 @@ from cases.models import (
     Case,
     CaseShare,
 )
-from cases.services.checks import agency_ref, current_member_ids, publish_case, require_level
+from cases.services.checks import agency_ref, publish_case, require_level
 
 
 def write_share(*, actor, case, agency, level, purpose, expires_on) -> CaseShare:
@@ -80,14 +80,14 @@ def case_share(
         errors["purpose"] = "Keep the purpose under 500 characters."
     if expires_on is not None and expires_on <= timezone.localdate():
         errors["expires_on"] = "The expiry date must be in the future."
-    if not agency.active or agency.pk not in current_member_ids(case.task_force):
-        errors["agency"] = "Cases are shared only with current member agencies of the task force."
     if agency.pk == case.lead_agency_id:
         # The lead's access comes with opening the case; no other agency may narrow it,
         # date it or end it.
         errors["agency"] = "The lead agency always manages its case; its access cannot change."
         if level != AccessLevel.MANAGE:
             errors["level"] = "The lead agency always manages its case."
+    elif agency.pk not in access.shareable_agency_ids(case):
+        errors["agency"] = "Cases are shared only with current member agencies of the task force."
     if errors:
         raise ValidationError(errors)
     return write_share(
@@ -126,8 +126,8 @@ def _end_share(share: CaseShare, *, actor, reason: str) -> None:
 @transaction.atomic
 def case_unshare(*, actor, case: Case, agency: Agency) -> None:
     """Revoke an agency's access to a case, at once and everywhere."""
-    require_level(actor, case, AccessLevel.MANAGE)
-    if agency.pk == case.lead_agency_id:
+    level = require_level(actor, case, AccessLevel.MANAGE)
+    if not access.can_revoke(level, case, agency.pk):
         raise ValidationError({"agency": "The lead agency's access cannot be revoked."})
     share = CaseShare.objects.active().select_for_update().filter(case=case, agency=agency).first()
     if share is None:

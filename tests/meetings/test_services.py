@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from activity.models import AuditRecord
 from meetings import recurrence, services
-from meetings.models import Invitation, Meeting, Response
+from meetings.models import Answer, Invitation, Meeting
 from tests.agencies.factories import AgencyFactory
 from tests.meetings.conftest import CHICAGO, chicago
 
@@ -116,7 +116,7 @@ def test_answers_are_given_by_liaisons_and_reset_when_the_meeting_moves(meeting_
         response="accepted",
         attendees="Two detectives",
     )
-    assert invitation.response == Response.ACCEPTED
+    assert invitation.response == Answer.ACCEPTED
     with pytest.raises(PermissionDenied):
         services.meeting_rsvp(
             actor=meeting_world.user("invited_member"),
@@ -128,14 +128,14 @@ def test_answers_are_given_by_liaisons_and_reset_when_the_meeting_moves(meeting_
         meeting=meeting_world.meeting,
         agenda="Same time, new agenda",
     )
-    assert Invitation.objects.get(pk=invitation.pk).response == Response.ACCEPTED
+    assert Invitation.objects.get(pk=invitation.pk).response == Answer.ACCEPTED
     services.meeting_update(
         actor=meeting_world.user("coordinator"),
         meeting=meeting_world.meeting,
         starts_at=chicago(2026, 10, 20, 10),
         ends_at=chicago(2026, 10, 20, 11),
     )
-    assert Invitation.objects.get(pk=invitation.pk).response == Response.PENDING
+    assert Invitation.objects.get(pk=invitation.pk).response == Answer.PENDING
     meeting = Meeting.objects.get(pk=meeting_world.meeting.pk)
     assert meeting.sequence == 2
 
