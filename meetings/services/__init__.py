@@ -1,0 +1,36 @@
+"""Every write of the meetings app: scheduling, changes, answers, occurrences, minutes,
+action items, training registrations, calendar feeds, and what other apps' changes take
+away. Access comes from the policy in ``meetings/access.py``; each function validates,
+writes in one transaction and audits. One module per subject; import from here.
+"""
+
+from meetings.services.answers import (  # noqa: F401
+    action_item_add,
+    action_item_set_done,
+    meeting_rsvp,
+)
+from meetings.services.cascades import (  # noqa: F401
+    case_meeting_events_until,
+    coordinator_events_retract,
+    invitations_end_for_case,
+    invitations_end_for_task_force,
+    registrations_end_for_person,
+)
+from meetings.services.feeds import (  # noqa: F401
+    feed_for,
+    feed_rotate,
+)
+from meetings.services.occurrences import (  # noqa: F401
+    occurrence_cancel,
+    occurrence_move,
+)
+from meetings.services.scheduling import (  # noqa: F401
+    meeting_cancel,
+    meeting_conflicts,
+    meeting_schedule,
+    meeting_update,
+)
+from meetings.services.trainings import (  # noqa: F401
+    registration_cancel,
+    registration_register,
+)

@@ -1,0 +1,100 @@
+"""Training registrations: confirmed while seats remain, a waiting line after."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from activity.services import audit_record
+from agencies.models import Profession
+from meetings import access
+from meetings.models import (
+    Meeting,
+    Registration,
+    RegistrationStatus,
+)
+from meetings.services.publishing import publish_registration
+
+
+@transaction.atomic
+def registration_register(*, actor, meeting: Meeting) -> Registration:
+    """Register the caller for a training: confirmed while seats remain, waitlisted after.
+    The meeting row is locked, so concurrent registrations never exceed the capacity."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    profile = getattr(actor, "profile", None)
+    if not meeting.is_training:
+        raise ValidationError("Only trainings take registrations.")
+    if meeting.is_cancelled:
+        raise ValidationError("This training is cancelled.")
+    if meeting.registration_deadline and timezone.now() > meeting.registration_deadline:
+        raise ValidationError(
+            f"Registration closed on {meeting.registration_deadline:%B %-d, %Y at %H:%M} UTC."
+        )
+    if meeting.eligible_professions and (
+        profile is None or profile.profession not in meeting.eligible_professions
+    ):
+        raise ValidationError(
+            "This training is open to: "
+            + ", ".join(meeting.eligible_profession_labels())
+            + ". Your profile says you are "
+            + (Profession(profile.profession).label.lower() if profile else "not in an agency")
+            + "."
+        )
+    held = meeting.registrations.exclude(status=RegistrationStatus.CANCELLED)
+    if held.filter(user=actor).exists():
+        raise ValidationError("You are registered already.")
+    confirmed = held.filter(status=RegistrationStatus.CONFIRMED).count()
+    has_seat = meeting.capacity is None or confirmed < meeting.capacity
+    registration = Registration.objects.create(
+        meeting=meeting,
+        user=actor,
+        status=RegistrationStatus.CONFIRMED if has_seat else RegistrationStatus.WAITLISTED,
+    )
+    audit_record(
+        actor=actor,
+        action="training.registered",
+        target=meeting,
+        changes={"status": registration.status},
+    )
+    publish_registration(registration, actor=actor)
+    return registration
+
+
+def end_registration(registration: Registration, meeting: Meeting, *, actor) -> None:
+    """Cancel a live registration; the first in line moves up into a freed seat. The
+    caller holds the meeting's row lock."""
+    freed_seat = registration.status == RegistrationStatus.CONFIRMED
+    registration.status, registration.cancelled_at = RegistrationStatus.CANCELLED, timezone.now()
+    registration.save(update_fields=["status", "cancelled_at"])
+    promoted = None
+    if freed_seat:
+        promoted = (
+            meeting.registrations.select_for_update()
+            .filter(status=RegistrationStatus.WAITLISTED)
+            .order_by("created_at", "id")
+            .first()
+        )
+        if promoted is not None:
+            promoted.status = RegistrationStatus.CONFIRMED
+            promoted.save(update_fields=["status"])
+            publish_registration(promoted, actor=actor)
+    audit_record(
+        actor=actor,
+        action="training.registration_cancelled",
+        target=meeting,
+        changes={
+            "user": registration.user.get_username(),
+            "promoted": promoted.user.get_username() if promoted else None,
+        },
+    )
+
+
+@transaction.atomic
+def registration_cancel(*, actor, registration: Registration) -> Registration:
+    """Cancel a registration (the person, or a coordinator); the first in line moves up."""
+    meeting = Meeting.objects.select_for_update().get(pk=registration.meeting_id)
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if registration.user_id != actor.pk and not access.is_coordinator(actor, meeting.task_force_id):
+        raise PermissionDenied("Only the registered person or a coordinator cancels this.")
+    if registration.status != RegistrationStatus.CANCELLED:
+        end_registration(registration, meeting, actor=actor)
+    return registration
