@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, TaskForce
 from cases import services
-from cases.models import AccessLevel, Case, NoteVisibility
+from cases.models import AccessLevel, Case, CaseKind, NoteVisibility
 
 User = get_user_model()
 
@@ -18,7 +18,7 @@ CASES = [
         "task_force": "fbi-kc-cehttf",
         "opener": "kcpd.liaison",
         "title": "I-70 motel corridor: suspected sex trafficking",
-        "kind": "sex_trafficking",
+        "kind": CaseKind.SEX_TRAFFICKING,
         "priority": "high",
         "summary": (
             "Hotline tips and patrol observations point to a group moving victims between "
@@ -43,7 +43,7 @@ CASES = [
         "task_force": "fbi-kc-cehttf",
         "opener": "oppd.liaison",
         "title": "Illicit massage business in a strip mall",
-        "kind": "illicit_massage_business",
+        "kind": CaseKind.ILLICIT_MASSAGE_BUSINESS,
         "priority": "normal",
         "summary": "Advertising and lease records suggest a network of storefronts. Invented.",
         "shares": [
@@ -59,7 +59,7 @@ CASES = [
         "task_force": "mo-ago-httf",
         "opener": "moago.liaison",
         "title": "Truck stop outreach referrals",
-        "kind": "labor_trafficking",
+        "kind": CaseKind.LABOR_TRAFFICKING,
         "priority": "normal",
         "summary": "Referrals from trucker outreach to victim services. Invented.",
         "shares": [("TAT", AccessLevel.CONTRIBUTE, "Outreach partnership", None)],

@@ -10,7 +10,7 @@ from django.db import transaction
 
 from agencies.models import Agency, Profession, TaskForce
 from meetings import services
-from meetings.models import Meeting
+from meetings.models import Meeting, MeetingKind
 
 User = get_user_model()
 CHICAGO = ZoneInfo("America/Chicago")
@@ -35,7 +35,7 @@ def seed() -> None:
             actor=ago_coordinator,
             task_force=ago_tf,
             title="Human trafficking prevention training, Kansas City",
-            kind="training",
+            kind=MeetingKind.TRAINING,
             starts_at=_at(2026, 3, 10, 8),
             ends_at=_at(2026, 3, 10, 16, 30),
             recurrence_rule="FREQ=DAILY;COUNT=3",
@@ -63,7 +63,7 @@ def seed() -> None:
             actor=fbi_coordinator,
             task_force=fbi_tf,
             title="Monthly task force meeting",
-            kind="task_force_meeting",
+            kind=MeetingKind.TASK_FORCE_MEETING,
             starts_at=_at(2026, 1, 13, 9),
             ends_at=_at(2026, 1, 13, 10, 30),
             recurrence_rule="FREQ=MONTHLY;BYDAY=2TU",
@@ -71,12 +71,12 @@ def seed() -> None:
             agenda="Open cases round, deconfliction, training needs.",
             invite_all=True,
         )
-    if not Meeting.objects.filter(task_force=fbi_tf, kind="operation_briefing").exists():
+    if not Meeting.objects.filter(task_force=fbi_tf, kind=MeetingKind.OPERATION_BRIEFING).exists():
         services.meeting_schedule(
             actor=fbi_coordinator,
             task_force=fbi_tf,
             title="Operation briefing: I-70 corridor",
-            kind="operation_briefing",
+            kind=MeetingKind.OPERATION_BRIEFING,
             starts_at=_at(2026, 12, 3, 7),
             ends_at=_at(2026, 12, 3, 8),
             location="Staging area (demo)",
