@@ -3,9 +3,15 @@
 The directory rule: everyone signed in sees the task forces and their member agencies;
 an agency's contact details and its people are shown only to people whose own agency
 currently shares a task force with it (their own agency included).
+
+The people rule: an agency's admins manage its people (below); nobody else's.
 """
 
-from agencies.models import Agency, TaskForceMembership
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from agencies.models import Agency, Profile, TaskForceMembership
 
 
 def acting_agency(user) -> Agency | None:
@@ -40,3 +46,57 @@ def contact_visible_agency_ids(user) -> set[int] | None:
 
 def contacts_visible(visible_ids: set[int] | None, agency: Agency) -> bool:
     return visible_ids is None or agency.pk in visible_ids
+
+
+# People: agency admins manage their own agency's people and nobody else's. Superusers use
+# the Django admin; every other caller manages no one. A person another agency's admin asks
+# about does not exist for them (404); the section itself is known to everyone, so a
+# signed-in person who is not an agency admin is refused there (403).
+
+
+def can_manage_people(user) -> bool:
+    """An active agency admin of an active agency."""
+    agency = acting_agency(user)
+    return agency is not None and user.is_active and user.profile.is_agency_admin
+
+
+def require_people_manager(user) -> Agency:
+    """The agency whose people ``user`` manages; ``PermissionDenied`` for anyone else."""
+    if not can_manage_people(user):
+        raise PermissionDenied("Only your agency's admins manage its people.")
+    return user.profile.agency
+
+
+def manageable_people(user) -> QuerySet[Profile]:
+    """The people ``user`` manages: everyone of their agency, active or not, except
+    superusers (an agency admin never changes the portal's own administrators)."""
+    if not can_manage_people(user):
+        return Profile.objects.none()
+    return Profile.objects.filter(agency_id=user.profile.agency_id).exclude(user__is_superuser=True)
+
+
+def person_for(user, pk) -> Profile:
+    """The profile of the person with user id ``pk``, if ``user`` manages them; else 404,
+    whether the person exists elsewhere or not at all."""
+    try:
+        return manageable_people(user).select_related("user", "agency").get(user_id=pk)
+    except (Profile.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def can_manage_person(user, person) -> bool:
+    """Whether ``user`` may change the account ``person`` (a user): superusers may change
+    anyone, an agency admin the non-superusers of their own agency."""
+    if user.is_superuser and user.is_active:
+        return True
+    if not can_manage_people(user) or person.is_superuser:
+        return False
+    profile = getattr(person, "profile", None)
+    return profile is not None and profile.agency_id == user.profile.agency_id
+
+
+def can_deactivate(user, person) -> bool:
+    """An agency admin deactivates the active people they manage, never themselves: the
+    account that does it would end its own session half-way, and another admin (or a
+    superuser) can always do it for them."""
+    return person.is_active and person.pk != user.pk and can_manage_person(user, person)

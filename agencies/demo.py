@@ -196,7 +196,7 @@ AGO_TASK_FORCE = {
 def demo_usernames() -> list[str]:
     """Every demo login, as the README lists them."""
     liaisons = [f"{agency.short_name.lower()}.liaison" for agency in AGENCIES]
-    return [*liaisons, "fbi.coordinator", "moago.coordinator", "admin"]
+    return [*liaisons, "fbi.coordinator", "moago.coordinator", "kcpd.admin", "admin"]
 
 
 def _agency(spec: DemoAgency) -> Agency:
@@ -217,7 +217,14 @@ def _agency(spec: DemoAgency) -> Agency:
 
 
 def _person(
-    username: str, agency: Agency, spec: DemoAgency, *, role: str, title: str, password_hash: str
+    username: str,
+    agency: Agency,
+    spec: DemoAgency,
+    *,
+    role: str,
+    title: str,
+    password_hash: str,
+    is_agency_admin: bool = False,
 ):
     user = User.objects.filter(username=username).first()
     if user is not None:
@@ -234,6 +241,7 @@ def _person(
         title=title,
         phone=spec.phone,
         role=role,
+        is_agency_admin=is_agency_admin,
         password_hash=password_hash,
     )
 
@@ -288,6 +296,16 @@ def seed() -> list[str]:
         )
         if not task_force.coordinators.filter(pk=coordinator.pk).exists():
             services.coordinator_add(actor=None, task_force=task_force, user=coordinator)
+    # One agency admin, to show what agency admins do (their people, their audit trail).
+    _person(
+        "kcpd.admin",
+        agencies["KCPD"],
+        specs["KCPD"],
+        role=AgencyRole.MEMBER,
+        title="Records unit supervisor",
+        password_hash=password_hash,
+        is_agency_admin=True,
+    )
     if not User.objects.filter(username="admin").exists():
         admin = User(username="admin", email="admin@example.org", is_staff=True, is_superuser=True)
         admin.password = password_hash

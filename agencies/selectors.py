@@ -1,6 +1,7 @@
 """Reads of the agencies app; who may see what of them is decided in ``agencies/access.py``."""
 
-from django.db.models import Case, Prefetch, QuerySet, Value, When
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.db.models import Case, Prefetch, Q, QuerySet, TextChoices, Value, When
 
 from agencies import access
 from agencies.models import (
@@ -74,3 +75,34 @@ def user_task_forces(user) -> QuerySet[TaskForce]:
         return TaskForce.objects.none()
     member_of = TaskForceMembership.objects.current().filter(agency=agency)
     return TaskForce.objects.filter(pk__in=member_of.values("task_force")).order_by("name")
+
+
+class PersonStatus(TextChoices):
+    """How the people list filters accounts."""
+
+    ACTIVE = "active", "Active"
+    INVITED = "invited", "Invited, not yet signed in"
+    INACTIVE = "inactive", "Deactivated"
+
+
+def people_list(user, *, status: str = "", query: str = "") -> QuerySet[Profile]:
+    """The people ``user`` manages (none unless an agency admin), by name, with their
+    accounts in the same query; ``status`` and ``query`` (name, username, title or e-mail)
+    narrow the list."""
+    people = access.manageable_people(user).select_related("user")
+    invited = Q(user__last_login__isnull=True, user__password__startswith=UNUSABLE_PASSWORD_PREFIX)
+    if status == PersonStatus.ACTIVE:
+        people = people.filter(user__is_active=True).exclude(invited)
+    elif status == PersonStatus.INVITED:
+        people = people.filter(invited, user__is_active=True)
+    elif status == PersonStatus.INACTIVE:
+        people = people.filter(user__is_active=False)
+    if query:
+        people = people.filter(
+            Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(user__username__icontains=query)
+            | Q(user__email__icontains=query)
+            | Q(title__icontains=query)
+        )
+    return people.order_by("user__last_name", "user__first_name", "user__username")

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend import calendars, cases, dashboard, meetings, views
+from frontend import calendars, cases, dashboard, meetings, people, views
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
@@ -49,4 +49,15 @@ urlpatterns = [
     path("meetings/<int:pk>.ics", calendars.meeting_ics, name="meeting-ics"),
     path("calendar/", calendars.calendar_subscription, name="calendar-subscription"),
     path("calendar/feed/<str:token>.ics", calendars.calendar_feed, name="calendar-feed"),
+    path("agency/people/", people.people_list, name="people-list"),
+    path("agency/people/invite/", people.person_invite, name="person-invite"),
+    path("agency/people/<int:pk>/", people.person_detail, name="person-detail"),
+    path("agency/people/<int:pk>/deactivate/", people.person_deactivate, name="person-deactivate"),
+    path("agency/people/<int:pk>/reactivate/", people.person_reactivate, name="person-reactivate"),
+    path(
+        "agency/people/<int:pk>/invitation/",
+        people.person_resend_invitation,
+        name="person-resend-invitation",
+    ),
+    path("welcome/<str:uidb64>/<str:token>/", people.invitation_accept, name="invitation-accept"),
 ]

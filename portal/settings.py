@@ -265,6 +265,11 @@ DASHBOARD_REPLAY_LIMIT = 500
 # API tokens expire; integrations ask for a new one before then.
 API_TOKEN_DEFAULT_DAYS = env.int("CROSSROADS_API_TOKEN_DAYS", default=90)
 
+# Outgoing e-mail (invitations): printed to the console unless EMAIL_URL names a server,
+# e.g. smtp+tls://user:password@mail.example.org:587 (django-environ's e-mail URL).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="crossroads@localhost")
+
 # One password for every demo account created by `manage.py seed_demo`.
 DEMO_PASSWORD = env.str("CROSSROADS_DEMO_PASSWORD", default="crossroads-demo")
 

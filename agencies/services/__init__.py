@@ -2,8 +2,10 @@
 
 Each function validates, writes in one transaction and appends to the audit trail.
 ``actor`` is the person acting (``None`` for the system itself, e.g. ``seed_demo``).
-Authorisation to call them is the caller's: today that is the Django admin (superusers),
-management commands and the demo seeding. One module per subject; import from here.
+The people services also check who acts (``agencies.access``): an agency admin changes
+only their own agency's people, so pages and API share one confinement. The other services
+leave authorisation to their callers: the Django admin (superusers), management commands
+and the demo seeding. One module per subject; import from here.
 """
 
 from agencies.services.agency import (  # noqa: F401
@@ -12,7 +14,13 @@ from agencies.services.agency import (  # noqa: F401
     agency_set_active,
     agency_update,
 )
+from agencies.services.invitations import (  # noqa: F401
+    invitation_accept,
+    invitation_resend,
+    person_invite,
+)
 from agencies.services.people import (  # noqa: F401
+    AGENCY_ADMIN_FIELDS,
     PROFILE_FIELDS,
     USER_FIELDS,
     person_change_agency,

@@ -1,24 +1,61 @@
-"""People: accounts, their agency profile, moves between agencies, deactivation."""
+"""People: accounts, their agency profile, moves between agencies, deactivation.
 
-from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+Superusers (the Django admin) and the system (``actor=None``) change anyone; an agency
+admin changes only the people of their own agency (``agencies.access.can_manage_person``),
+and only their role, title, profession and agency-admin flag.
+"""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY, get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from activity import live
 from activity.services import audit_record
-from agencies import signals
+from agencies import access, signals
 from agencies.models import (
     Agency,
     AgencyRole,
+    ApiToken,
     Profile,
     TaskForce,
     TaskForceMembership,
 )
 from agencies.services.changes import apply_changes
+from agencies.services.tokens import token_revoke
 
 User = get_user_model()
 PROFILE_FIELDS = {"title", "profession", "phone", "role", "is_agency_admin"}
 USER_FIELDS = {"first_name", "last_name", "email"}
+# What an agency admin may change of their people; names and e-mail stay with the person
+# and the portal's administrators (an e-mail address decides where a reset link goes).
+AGENCY_ADMIN_FIELDS = {"title", "profession", "role", "is_agency_admin"}
+
+
+def _is_portal_admin(actor) -> bool:
+    """The system itself or a superuser: not confined to an agency."""
+    return actor is None or (actor.is_superuser and actor.is_active)
+
+
+def require_can_manage(actor, user) -> None:
+    """``PermissionDenied`` unless ``actor`` may change ``user``'s account."""
+    if not _is_portal_admin(actor) and not access.can_manage_person(actor, user):
+        raise PermissionDenied("You may change only the people of your own agency.")
+
+
+def _lock_agency(agency: Agency) -> None:
+    # Changes that count an agency's admins run one at a time per agency, so two admins
+    # stepping down at once cannot both see the other one still in place.
+    Agency.objects.select_for_update().filter(pk=agency.pk).first()
+
+
+def _other_active_admins(profile: Profile):
+    return Profile.objects.filter(
+        agency_id=profile.agency_id, is_agency_admin=True, user__is_active=True
+    ).exclude(pk=profile.pk)
 
 
 @transaction.atomic
@@ -40,7 +77,9 @@ def person_create(
 ):
     """Create a person's account in an agency. Without a password the account cannot log
     in until one is set. ``password_hash`` (from ``make_password``) lets a batch of accounts
-    share one costly hashing."""
+    share one costly hashing. An agency admin creates people only in their own agency."""
+    if not _is_portal_admin(actor) and access.require_people_manager(actor) != agency:
+        raise PermissionDenied("You may add people only to your own agency.")
     user = User(username=username, email=email, first_name=first_name, last_name=last_name)
     if password_hash:
         user.password = password_hash
@@ -94,7 +133,36 @@ def profile_create(*, actor, user, agency: Agency, profession: str, **fields) ->
 
 @transaction.atomic
 def person_update(*, actor, profile: Profile, **changes) -> Profile:
-    """Change a person's details, role in their agency or agency-admin flag."""
+    """Change a person's details, role in their agency or agency-admin flag.
+
+    An agency admin changes only ``AGENCY_ADMIN_FIELDS`` of their own agency's people, and
+    cannot remove their own admin flag while they are the agency's last active admin: the
+    agency would be left with nobody to manage its people.
+    """
+    require_can_manage(actor, profile.user)
+    if not _is_portal_admin(actor):
+        refused = set(changes) - AGENCY_ADMIN_FIELDS
+        if refused:
+            raise ValidationError(
+                f"An agency admin cannot change these fields: {', '.join(sorted(refused))}."
+            )
+        stepping_down = (
+            profile.user_id == actor.pk
+            and profile.is_agency_admin
+            and "is_agency_admin" in changes
+            and not changes["is_agency_admin"]
+        )
+        if stepping_down:
+            _lock_agency(profile.agency)
+            if not _other_active_admins(profile).exists():
+                raise ValidationError(
+                    {
+                        "is_agency_admin": (
+                            f"You are the last active admin of {profile.agency.short_name}: "
+                            "make someone else an agency admin before you step down."
+                        )
+                    }
+                )
     user_changes = {k: v for k, v in changes.items() if k in USER_FIELDS}
     profile_changes = {k: v for k, v in changes.items() if k not in USER_FIELDS}
     diff = apply_changes(profile.user, user_changes, USER_FIELDS)
@@ -144,19 +212,58 @@ def person_change_agency(*, actor, profile: Profile, agency: Agency) -> Profile:
     return profile
 
 
+def _end_sessions(user) -> int:
+    """Delete ``user``'s sessions from the session store; returns how many there were.
+
+    A session names its user only inside its encoded data, so each unexpired session is
+    decoded: deactivation is rare enough for that scan, and expired rows are skipped.
+    With cookie-based sessions nothing is stored to delete; the authentication backend then
+    refuses the inactive account on its next request.
+    """
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    if not hasattr(store, "get_model_class"):
+        return 0
+    keys = [
+        session.session_key
+        for session in store.get_model_class()
+        .objects.filter(expire_date__gt=timezone.now())
+        .iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    for key in keys:
+        # The store's own delete also clears a cached copy (the cached_db engine).
+        store(session_key=key).delete(key)
+    return len(keys)
+
+
 @transaction.atomic
 def person_set_active(*, actor, user, active: bool):
-    """Activate or deactivate a person's account."""
+    """Activate or deactivate a person's account.
+
+    Deactivation ends everything at once: the person's sessions are deleted (their next
+    request is signed out), their usable API tokens are revoked (a reactivated account
+    gets new ones, never the old ones back) and their open dashboard sockets close. An
+    agency admin cannot deactivate their own account (``access.can_deactivate``).
+    """
+    require_can_manage(actor, user)
+    if not active and not _is_portal_admin(actor) and actor.pk == user.pk:
+        raise ValidationError("You cannot deactivate your own account; another agency admin can.")
     if user.is_active == active:
         return user
     user.is_active = active
     user.save(update_fields=["is_active"])
+    changes = {"is_active": [not active, active]}
+    if not active:
+        tokens = list(ApiToken.objects.usable().filter(user=user))
+        for token in tokens:
+            token_revoke(actor=actor, token=token)
+        changes["tokens_revoked"] = len(tokens)
+        changes["sessions_ended"] = _end_sessions(user)
+        live.close_sockets(user_ids=[user.pk])
     audit_record(
         actor=actor,
         action="person.activated" if active else "person.deactivated",
         target=user,
-        changes={"is_active": [not active, active]},
+        changes=changes,
     )
-    if not active:
-        live.close_sockets(user_ids=[user.pk])
     return user

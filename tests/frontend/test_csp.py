@@ -12,6 +12,7 @@ from django.test import Client
 from django.urls import URLPattern
 from django.utils import timezone
 
+from agencies.invitations import invitation_path
 from frontend import urls as frontend_urls
 from meetings.services import meeting_schedule
 from tests.agencies.factories import AgencyFactory, TaskForceFactory, person
@@ -48,6 +49,14 @@ PAGES = {
     "admin-index": ("admin", lambda c, m: "/admin/"),
     "admin-changelist": ("admin", lambda c, m: "/admin/auth/user/"),
     "admin-change": ("admin", lambda c, m: f"/admin/auth/user/{c.user('manager').pk}/change/"),
+    "people-list": ("people", lambda c, m: "/agency/people/"),
+    "person-invite": ("people", lambda c, m: "/agency/people/invite/"),
+    "person-detail": ("people", lambda c, m: f"/agency/people/{c.user('manager').pk}/"),
+    "person-deactivate": (
+        "people",
+        lambda c, m: f"/agency/people/{c.user('manager').pk}/deactivate/",
+    ),
+    "invitation-accept": (None, lambda c, m: invitation_link(c.agencies["manager"])),
 }
 
 # Routes of frontend/urls.py that are not pages: forms post to them, or they answer files.
@@ -58,6 +67,8 @@ NOT_PAGES = {
     "case-revoke",
     "note-redact",
     "meeting-rsvp",
+    "person-reactivate",
+    "person-resend-invitation",
     "meeting-cancel",
     "meeting-occurrence",
     "meeting-minutes",
@@ -69,6 +80,13 @@ NOT_PAGES = {
     "meeting-ics",
     "calendar-feed",
 }
+
+
+def invitation_link(agency) -> str:
+    invited = person(agency)
+    invited.set_unusable_password()
+    invited.save()
+    return invitation_path(invited)
 
 
 @pytest.fixture
@@ -91,7 +109,8 @@ def pages(case_world):
     admin = person(AgencyFactory(), username="root", is_superuser=True)
     admin.is_staff = True
     admin.save()
-    users = {"case": coordinator, "meeting": coordinator, "admin": admin}
+    people_admin = person(case_world.agencies["manager"], is_agency_admin=True)
+    users = {"case": coordinator, "meeting": coordinator, "admin": admin, "people": people_admin}
 
     def fetch(name: str):
         persona, url = PAGES[name]
