@@ -1,11 +1,12 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from agencies import api
+from agencies import api, api_people
 
 router = SimpleRouter()
 router.register("agencies", api.AgencyViewSet, basename="agency")
 router.register("task-forces", api.TaskForceViewSet, basename="task-force")
+router.register("people", api_people.PersonViewSet, basename="person")
 
 urlpatterns = [
     path("me/", api.me, name="api-me"),

@@ -254,6 +254,10 @@ SPECTACULAR_SETTINGS = {
         "NoteVisibilityEnum": "cases.models.NoteVisibility",
         "MeetingKindEnum": "meetings.models.MeetingKind",
         "ProfessionEnum": "agencies.models.Profession",
+        "AgencyRoleEnum": "agencies.models.AgencyRole",
+        # Memberships kept the name they had before people's roles joined the schema.
+        "RoleEnum": "agencies.models.MembershipRole",
+        "PersonStatusEnum": "agencies.selectors.PersonStatus",
     },
 }
 
