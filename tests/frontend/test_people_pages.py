@@ -7,12 +7,14 @@ import pytest
 from channels.db import database_sync_to_async
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from activity.models import AuditRecord
 from agencies.models import AgencyRole, Profession
 from agencies.services import token_issue
-from tests.agencies.factories import PASSWORD
+from tests.agencies.factories import PASSWORD, person
 from tests.agencies.people_world import PeopleWorld, build_people_world
 from tests.conftest import bearer_client
 from tests.portal.test_consumers import closed_after_accept, connect, run, session_cookie, socket
@@ -376,3 +378,15 @@ def test_deactivation_from_the_page_closes_the_persons_open_sockets():
         assert await closed_after_accept(socket(cookie)) == 4401
 
     run(scenario)
+
+
+def test_the_list_takes_the_same_queries_for_many_people(people):
+    client = signed_in(people.admin)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/agency/people/")
+    for i in range(10):
+        person(people.agency, username=f"kc.extra{i}")
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/agency/people/").content.decode()
+    assert "kc.extra9" in page
+    assert len(many.captured_queries) == len(few.captured_queries)
