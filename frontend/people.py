@@ -60,7 +60,7 @@ def people_list(request):
     return render(
         request,
         "frontend/people_list.html",
-        {"agency": agency, "form": form, "page": page, "query": request.GET.urlencode()},
+        {"agency": agency, "form": form, "page": page},
     )
 
 
@@ -78,7 +78,12 @@ def person_invite(request):
         else:
             _invitation_outcome(request, user.profile, sent)
             return redirect("person-detail", pk=user.pk)
-    return render(request, "frontend/person_invite.html", {"agency": agency, "form": form})
+    return render(
+        request,
+        "frontend/person_invite.html",
+        {"agency": agency, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def _person_page(request, profile, form=None, status=200):

@@ -317,7 +317,7 @@ def test_an_admin_invites_a_person_who_sets_their_password_once(people):
 def test_bad_invitations_are_form_errors_and_create_nothing(people, bad, message):
     count = User.objects.count()
     response = signed_in(people.admin).post("/agency/people/invite/", INVITE | bad)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert message in response.content.decode()
     assert User.objects.count() == count
     assert mail.outbox == []
