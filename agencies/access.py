@@ -40,3 +40,18 @@ def contact_visible_agency_ids(user) -> set[int] | None:
 
 def contacts_visible(visible_ids: set[int] | None, agency: Agency) -> bool:
     return visible_ids is None or agency.pk in visible_ids
+
+
+def can_manage_account(actor, user) -> bool:
+    """Whether ``actor`` may act on ``user``'s sign-in (unlock it, reset its second factor):
+    superusers for every account; an agency admin for the people of their own agency, never
+    another agency's nor an account without an agency."""
+    if actor is None or not actor.is_authenticated:
+        return False
+    if actor.is_superuser:
+        return True
+    agency = acting_agency(actor)
+    if agency is None or not actor.profile.is_agency_admin:
+        return False
+    profile = getattr(user, "profile", None)
+    return profile is not None and profile.agency_id == agency.pk

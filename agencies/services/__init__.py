@@ -2,15 +2,28 @@
 
 Each function validates, writes in one transaction and appends to the audit trail.
 ``actor`` is the person acting (``None`` for the system itself, e.g. ``seed_demo``).
-Authorisation to call them is the caller's: today that is the Django admin (superusers),
-management commands and the demo seeding. One module per subject; import from here.
+Authorisation to call them is the caller's (the Django admin for superusers, management
+commands, the demo seeding, the pages), except where a person acts on another's account
+(``account_unlock``, ``mfa_reset``): those ask ``agencies.access`` themselves. One module
+per subject; import from here.
 """
 
+from agencies.services.accounts import (  # noqa: F401
+    accounts_disable_inactive,
+    inactive_accounts,
+    password_set,
+)
 from agencies.services.agency import (  # noqa: F401
     AGENCY_FIELDS,
     agency_create,
     agency_set_active,
     agency_update,
+)
+from agencies.services.mfa import (  # noqa: F401
+    mfa_enrol,
+    mfa_remove,
+    mfa_reset,
+    recovery_codes_regenerate,
 )
 from agencies.services.people import (  # noqa: F401
     PROFILE_FIELDS,
@@ -20,6 +33,15 @@ from agencies.services.people import (  # noqa: F401
     person_set_active,
     person_update,
     profile_create,
+)
+from agencies.services.signin import (  # noqa: F401
+    account_lock,
+    account_unlock,
+    second_factor_check,
+    signin_complete,
+    signin_fail,
+    signin_password_accepted,
+    signout_record,
 )
 from agencies.services.task_forces import (  # noqa: F401
     TASK_FORCE_FIELDS,
