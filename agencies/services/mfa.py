@@ -27,8 +27,10 @@ def _new_recovery_codes(user) -> list[str]:
 def _remove_devices(user) -> int:
     removed = 0
     for model in (TOTPDevice, StaticDevice):
-        count, _ = model.objects.filter(user=user).delete()
-        removed += count
+        # Counted before the delete, whose count includes the recovery codes it cascades to.
+        devices = model.objects.filter(user=user)
+        removed += devices.count()
+        devices.delete()
     return removed
 
 
