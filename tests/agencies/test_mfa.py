@@ -292,3 +292,31 @@ def test_the_second_step_pages_run_no_inline_script_or_style(people, required):
         found = inventory(response)
         assert (found.inline_scripts, found.handlers, found.inline_styles) == ([], [], [])
         assert "'unsafe-inline'" not in response["Content-Security-Policy"]
+
+
+def test_wrong_codes_count_toward_the_lock_out(people, required):
+    enrolled(people.officer)
+    client, _ = password_step()
+    for _ in range(4):
+        response = client.post("/login/verify/", {"otp_token": "12345x"})
+        assert response.status_code == 400
+    fifth = client.post("/login/verify/", {"otp_token": "999999x"})
+    # Locked: the half-signed-in session ends, with the one safe message.
+    assert fifth["Location"] == "/login/"
+    assert "could not be completed" in client.get("/login/").content.decode()
+    assert client.get("/").status_code == 302
+    failed = AuditRecord.objects.filter(action="signin.failed")
+    assert [r.changes["step"] for r in failed] == ["code"] * 5
+    assert AuditRecord.objects.filter(action="signin.locked").count() == 1
+    _, again = password_step()
+    assert again.status_code == 200
+
+
+def test_a_correct_password_between_wrong_codes_does_not_reset_the_count(people, required):
+    enrolled(people.officer)
+    for _ in range(2):
+        client, _ = password_step()
+        client.post("/login/verify/", {"otp_token": "000000x"})
+        client.post("/login/verify/", {"otp_token": "000000x"})
+    client, _ = password_step()
+    assert client.post("/login/verify/", {"otp_token": "000000x"})["Location"] == "/login/"
