@@ -7,12 +7,14 @@ import json
 
 import pytest
 import time_machine
+from asgiref.sync import async_to_sync
+from channels.testing.websocket import WebsocketCommunicator
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from portal.asgi import application
 from tests.agencies.factories import PASSWORD, AgencyFactory, person
-from tests.portal.test_consumers import closed_after_accept, connect, run, socket
 from tests.portal.test_settings import run as run_python
 
 # Frozen at the real time: sessions made under the time machine stay valid once it stops.
@@ -149,6 +151,30 @@ def test_signing_out_ends_the_session(officer):
 
 # The dashboard socket. Sessions are made before the event loop runs (logging in touches the
 # database), and their cookie is given to the handshake.
+
+
+def socket(cookie: bytes) -> WebsocketCommunicator:
+    headers = [(b"host", b"localhost"), (b"origin", b"http://localhost"), (b"cookie", cookie)]
+    return WebsocketCommunicator(application, "/ws/dashboard/", headers=headers)
+
+
+async def connect(communicator):
+    connected, _ = await communicator.connect(timeout=5)
+    assert connected
+    assert (await communicator.receive_json_from(timeout=5)) == {"type": "ready"}
+    return communicator
+
+
+async def closed_after_accept(communicator) -> int:
+    connected, _ = await communicator.connect(timeout=5)
+    assert connected
+    message = await communicator.receive_output(timeout=5)
+    assert message["type"] == "websocket.close"
+    return message["code"]
+
+
+def run(coroutine):
+    return async_to_sync(coroutine)()
 
 
 def cookie_header(client: Client, *, activity: bool = True) -> bytes:
