@@ -86,7 +86,10 @@ def person_for(user, pk) -> Profile:
 
 def can_manage_person(user, person) -> bool:
     """Whether ``user`` may change the account ``person`` (a user): superusers may change
-    anyone, an agency admin the non-superusers of their own agency."""
+    anyone, an agency admin the non-superusers of their own agency. Unlocking an account
+    and resetting its second factor ask the same question."""
+    if user is None or not user.is_authenticated:
+        return False
     if user.is_superuser and user.is_active:
         return True
     if not can_manage_people(user) or person.is_superuser:

@@ -1,12 +1,27 @@
 """Admin for superusers. Saves go through the services, so the audit trail sees them."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies import services
-from agencies.models import Agency, ApiToken, Profile, TaskForce, TaskForceMembership
+from agencies.models import (
+    AccountLock,
+    Agency,
+    ApiToken,
+    Profile,
+    TaskForce,
+    TaskForceMembership,
+)
+
+# Second-factor devices change through the services (audited): a person's own account page,
+# and the reset action below. django-otp's own admin would delete them without a trace.
+for device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(device_model):
+        admin.site.unregister(device_model)
 
 
 def _changes(form, fields) -> dict:
@@ -153,6 +168,22 @@ class PersonAdmin(DjangoUserAdmin):
     list_display = ["username", "first_name", "last_name", "agency", "is_active", "is_superuser"]
     list_select_related = ["profile__agency"]
     list_filter = ["is_active", "is_superuser", "profile__agency", "profile__role"]
+    actions = ["unlock", "reset_second_factor"]
+
+    @admin.action(description="Unlock sign-in of the selected people")
+    def unlock(self, request, queryset):
+        unlocked = [u for u in queryset if services.account_unlock(actor=request.user, user=u)]
+        self.message_user(request, f"{len(unlocked)} account(s) unlocked.", messages.SUCCESS)
+
+    @admin.action(description="Reset the second factor of the selected people")
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            services.mfa_reset(actor=request.user, user=user)
+        self.message_user(
+            request,
+            f"{queryset.count()} account(s) will set up an authenticator again.",
+            messages.SUCCESS,
+        )
 
     @admin.display(ordering="profile__agency__short_name")
     def agency(self, user):
@@ -226,3 +257,25 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for token in queryset:
             services.token_revoke(actor=request.user, token=token)
+
+
+@admin.register(AccountLock)
+class AccountLockAdmin(admin.ModelAdmin):
+    """Locked sign-ins; unlocking goes through the service (audited)."""
+
+    list_display = ["username", "locked_at", "ip_address"]
+    search_fields = ["username"]
+    readonly_fields = ["username", "locked_at", "ip_address"]
+    actions = ["unlock"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Unlock the selected accounts")
+    def unlock(self, request, queryset):
+        users = User.objects.filter(username__in=queryset.values("username"))
+        unlocked = [u for u in users if services.account_unlock(actor=request.user, user=u)]
+        self.message_user(request, f"{len(unlocked)} account(s) unlocked.", messages.SUCCESS)

@@ -7,4 +7,4 @@ class AgenciesConfig(AppConfig):
 
     def ready(self):
         # Registers the bearer token with drf-spectacular.
-        from agencies import schema  # noqa: F401
+        from agencies import receivers, schema  # noqa: F401

@@ -2,11 +2,16 @@
 
 import datetime as dt
 
+from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.hashers import make_password
+from django.core.exceptions import PermissionDenied
 from rest_framework import authentication, exceptions, permissions
 
 from activity.services import audit_read
+from agencies.lockout import account_locked
 from agencies.models import ApiToken, TokenScope
 from agencies.services.tokens import token_digest
 
@@ -19,6 +24,28 @@ def agency_allows_login(user) -> bool:
     if profile is None:
         return user.is_superuser
     return profile.agency.active
+
+
+class SigninLockBackend(AxesStandaloneBackend):
+    """django-axes' gate, first of the backends: a locked account or a throttled address is
+    refused before any password is checked (``agencies.lockout`` decides which).
+
+    The refusal looks and takes as long as a wrong password: the sign-in form shows its one
+    message, and a password is hashed all the same. Without a request (the test client's
+    ``login``, a shell) there is no address to judge, but a locked account stays locked.
+    Bearer tokens never come here: they are not passwords and do not lock anything.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            if account_locked(username):
+                raise PermissionDenied("This account is locked.")
+            return None
+        try:
+            return super().authenticate(request, username=username, password=password, **kwargs)
+        except AxesBackendPermissionDenied:
+            make_password(password)
+            raise
 
 
 class AgencyModelBackend(ModelBackend):

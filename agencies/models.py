@@ -262,3 +262,24 @@ class ApiToken(models.Model):
     def last_used_at(self):
         record = self.last_use()
         return record.created_at if record is not None else None
+
+
+class AccountLock(models.Model):
+    """An account locked after repeated failed sign-ins (CJIS 5.5.3).
+
+    Keyed by the username that was tried, whether or not such an account exists, so that a
+    lock tells nothing about existence. It holds until the person's agency admin or a
+    superuser lifts it (``account_unlock``); the failures themselves are django-axes' records.
+    """
+
+    username = models.CharField(max_length=255, unique=True)
+    locked_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(
+        null=True, blank=True, help_text="The address of the failure that locked the account."
+    )
+
+    class Meta:
+        ordering = ["-locked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} (locked {self.locked_at:%Y-%m-%d %H:%M})"

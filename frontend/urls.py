@@ -1,16 +1,39 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend import calendars, cases, dashboard, meetings, people, views
+from frontend import account, calendars, cases, dashboard, meetings, people, signin, views
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", signin.SigninView.as_view(), name="login"),
+    path("login/verify/", signin.signin_verify, name="signin-verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("session/active/", signin.session_active, name="session-active"),
+    path("account/", account.account_security, name="account-security"),
+    path("account/mfa/enrol/", account.mfa_enrol, name="mfa-enrol"),
+    path("account/mfa/recovery-codes/", account.mfa_recovery_codes, name="mfa-recovery-codes"),
+    path("account/mfa/remove/", account.mfa_remove, name="mfa-remove"),
+    path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
+    path("password/reset/", account.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="frontend/account/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        account.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/complete/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="frontend/account/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
     path("directory/", views.directory, name="directory"),
     path("directory/agencies/<int:pk>/", views.agency_detail, name="agency-detail"),
     path("directory/task-forces/<slug:slug>/", views.task_force_detail, name="task-force-detail"),

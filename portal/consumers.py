@@ -4,6 +4,14 @@ It authenticates (browser session, or ``Authorization: Bearer`` for integrations
 the person's agency group and personal group, replays what the person may see after
 ``?since=<event id>``, then forwards events as they are published. It decides nothing:
 audiences were computed by the services when the events were published.
+
+A browser's socket lives no longer than its session. At the handshake the session must be
+live (``agencies.sessions``: not idle, not expired) and past the second step where one is
+owed; its idle clock starts at the session's last activity (the activity cookie the
+handshake carries). The page sends ``{"type": "active"}`` when the person uses it (and
+renews the HTTP activity cookie through ``/session/active/`` at the same moment); at each
+heartbeat, a socket whose session went idle, or reached its absolute expiry, or a token's
+socket past its token's expiry, is closed with 4403.
 """
 
 import asyncio
@@ -17,6 +25,8 @@ from rest_framework.exceptions import AuthenticationFailed
 
 from activity import live
 from agencies.auth import BearerTokenAuthentication, agency_allows_login
+from agencies.sessions import idle_limit, session_state
+from agencies.signin import second_step, session_device
 
 # Close codes (4000-4999 are the application's): the page shows why and stops retrying.
 # A refusal is sent after accepting the handshake: closing before it answers HTTP 403, and
@@ -36,24 +46,47 @@ def _bearer_secret(scope) -> str | None:
     return None
 
 
+NOBODY = (None, None, None, None)
+
+
+def _live_session(scope, user):
+    """The last activity and the absolute expiry of the handshake's session, or ``None``
+    when it ended or still owes the second step."""
+    session = scope["session"]
+    cookie = scope.get("cookies", {}).get(settings.SESSION_ACTIVITY_COOKIE_NAME)
+    state = session_state(session, cookie)
+    if state is None or state.ended is not None:
+        return None
+    if second_step(user, verified=session_device(user, session) is not None) is not None:
+        return None
+    return state
+
+
 @database_sync_to_async
 def _authenticate(scope):
-    """The person behind the handshake, their agency id, and when their token expires
-    (``None`` for a session); ``(None, None, None)`` when nobody is."""
-    user, expires_at = scope.get("user"), None
-    if user is None or not user.is_authenticated:
+    """The person behind the handshake, their agency id, when the socket must close (the
+    token's or the session's expiry) and the session's last activity (``None`` for a
+    token); ``NOBODY`` when nobody is."""
+    user, expires_at, last_active = scope.get("user"), None, None
+    if user is not None and user.is_authenticated:
+        state = _live_session(scope, user)
+        if state is None:
+            return NOBODY
+        expires_at, last_active = state.expires_at, state.last_activity
+    else:
         secret = _bearer_secret(scope)
         if secret is None:
-            return None, None, None
+            return NOBODY
         try:
             user, token = BearerTokenAuthentication().authenticate_secret(secret)
         except AuthenticationFailed:
-            return None, None, None
+            return NOBODY
         expires_at = token.expires_at
     if not agency_allows_login(user):
-        return None, None, None
+        return NOBODY
     profile = getattr(user, "profile", None)
-    return user, profile.agency_id if profile is not None else None, expires_at
+    agency_id = profile.agency_id if profile is not None else None
+    return user, agency_id, expires_at, last_active
 
 
 @database_sync_to_async
@@ -64,7 +97,7 @@ def _replay(user, agency_id, since: int) -> list[dict]:
 
 class DashboardConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
-        self.user, agency_id, self.expires_at = await _authenticate(self.scope)
+        self.user, agency_id, self.expires_at, self.last_active = await _authenticate(self.scope)
         if self.user is None:
             await self._refuse(UNAUTHORIZED)
             return
@@ -103,11 +136,15 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
         loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(interval)
+            now = timezone.now()
+            if self.expires_at is not None and now >= self.expires_at:
+                await self.close(code=REVOKED)
+                return
+            if self.last_active is not None and now - self.last_active > idle_limit():
+                await self.close(code=REVOKED)
+                return
             if loop.time() - self.last_heard > 2 * interval:
                 await self.close(code=SILENT_PEER)
-                return
-            if self.expires_at is not None and timezone.now() >= self.expires_at:
-                await self.close(code=REVOKED)
                 return
             await self.send_json({"type": "heartbeat"})
 
@@ -125,8 +162,12 @@ class DashboardConsumer(AsyncJsonWebsocketConsumer):
         await self.receive_json(content, **kwargs)
 
     async def receive_json(self, content, **kwargs):
-        # Any message from the page (its "pong") shows the connection is alive.
+        # Any message from the page (its "pong") shows the connection is alive; only
+        # "active" shows that a person is using it.
         self.last_heard = asyncio.get_running_loop().time()
+        is_active = isinstance(content, dict) and content.get("type") == "active"
+        if is_active and self.last_active is not None:
+            self.last_active = timezone.now()
 
     async def event_forward(self, message):
         event = message["event"]

@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "channels",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "activity",
     "agencies",
     "cases",
@@ -76,6 +80,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After authentication, in this order: an idle or expired session counts as signed out,
+    # then django-otp tells whether the session passed the second step, then a person who
+    # still owes that step is led to it before anything else.
+    "portal.middleware.IdleSessionMiddleware",
+    "portal.middleware.VerifiedDeviceMiddleware",
+    "portal.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "activity.middleware.RequestContextMiddleware",
 ]
@@ -141,15 +151,23 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked account or a throttled address before any
+    # password is checked.
+    "agencies.auth.SigninLockBackend",
     "agencies.auth.AgencyModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # Guardian's anonymous user is not needed: anonymous callers never see anything.
 ANONYMOUS_USER_NAME = None
 
+# NIST SP 800-63B: long passwords, checked against common ones and the person's own details,
+# and no forced periodic change (none is configured anywhere).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -191,7 +209,21 @@ if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# A __Host- cookie is only accepted over HTTPS, for this exact host and path: no sibling
+# subdomain can plant or read it.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+# The absolute lifetime of a session: set once at sign-in, never extended by activity.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=12 * 60 * 60)
+# A session without activity for this long is locked (CJIS 5.5.5): sign in again. The time of
+# the last activity travels in its own signed cookie, so reads write nothing to the database.
+SESSION_IDLE_MINUTES = env.int("CROSSROADS_SESSION_IDLE_MINUTES", default=30)
+if SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("CROSSROADS_SESSION_IDLE_MINUTES must be at least 1.")
+SESSION_ACTIVITY_COOKIE_NAME = (
+    "__Host-crossroads_activity" if SESSION_COOKIE_SECURE else "crossroads_activity"
+)
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp): everything from the portal itself, no inline script,
@@ -261,6 +293,68 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Sign-in (README, "Security model"). A second factor (TOTP) is required of every person
+# signing in, except on a development machine unless asked for.
+REQUIRE_MFA = env.bool("CROSSROADS_REQUIRE_MFA", default=not DEBUG)
+OTP_TOTP_ISSUER = "Crossroads"
+SYSTEM_USE_NOTICE = env.str(
+    "CROSSROADS_SYSTEM_USE_NOTICE",
+    default=(
+        "You are accessing a restricted information system of the participating agencies. "
+        "It holds criminal justice information, and its use is limited to authorized "
+        "task force work. Use of this system may be monitored, recorded and audited; "
+        "unauthorized use or disclosure is prohibited and may result in criminal and civil "
+        "penalties. By signing in you consent to this monitoring and recording."
+    ),
+)
+# CJIS 5.5.3: an account is locked after 5 failed sign-ins within 15 minutes, until its
+# agency admin or a superuser unlocks it. One address failing this often within the same
+# window (over any number of accounts) is refused until its failures age out.
+SIGNIN_FAILURE_LIMIT = 5
+SIGNIN_FAILURE_WINDOW_MINUTES = 15
+SIGNIN_ADDRESS_FAILURE_LIMIT = env.int("CROSSROADS_SIGNIN_ADDRESS_FAILURES", default=30)
+# Accounts with no sign-in (nor token use) for this many days are disabled by
+# `manage.py disable_inactive_accounts`, run daily.
+INACTIVE_ACCOUNT_DAYS = env.int("CROSSROADS_INACTIVE_ACCOUNT_DAYS", default=90)
+
+# django-axes records every failed sign-in (password form, admin login, second step); the
+# handler decides the two limits above and keeps a lock until it is lifted.
+AXES_HANDLER = "agencies.lockout.SigninAttemptHandler"
+AXES_FAILURE_LIMIT = SIGNIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = None
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# Successful sign-ins and sign-outs are in the audit trail already.
+AXES_DISABLE_ACCESS_LOG = True
+# The peer address uvicorn reports (rewritten from the proxy's X-Forwarded-For only when the
+# proxy is trusted), never a header a client could set itself.
+AXES_CLIENT_IP_CALLABLE = "agencies.lockout.client_address"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "otp_token"]
+# Locks are lifted through the portal's service (audited), not by deleting axes' rows.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Axes' middleware only swaps the answer to a locked sign-in for a lock-out page. The portal
+# answers a locked account exactly as it answers a wrong password, so it is not installed.
+SILENCED_SYSTEM_CHECKS = ["axes.W002"]
+
+# E-mail (invitations, password resets): the console unless EMAIL_URL names a server, e.g.
+# smtp+tls://user:password@mail.example.org:587 (django-environ's form).
+globals().update(
+    {
+        key: value
+        for key, value in env.email_url("EMAIL_URL", default="consolemail://").items()
+        if value is not None
+    }
+)
+DEFAULT_FROM_EMAIL = env.str(
+    "DJANGO_DEFAULT_FROM_EMAIL", default=f"Crossroads <no-reply@{CROSSROADS_SITE_HOST}>"
+)
+# A reset link works once and for an hour; an invitation to choose a first password, once
+# and for a few days.
+PASSWORD_RESET_TIMEOUT = 60 * 60
+INVITATION_TIMEOUT = env.int("CROSSROADS_INVITATION_DAYS", default=3) * 24 * 60 * 60
+
 # The dashboard socket pings this often; a peer silent for two intervals is dropped.
 DASHBOARD_HEARTBEAT_SECONDS = env.int("CROSSROADS_HEARTBEAT_SECONDS", default=25)
 # At most this many missed events are replayed on reconnect; older ones come from the API.
@@ -268,11 +362,6 @@ DASHBOARD_REPLAY_LIMIT = 500
 
 # API tokens expire; integrations ask for a new one before then.
 API_TOKEN_DEFAULT_DAYS = env.int("CROSSROADS_API_TOKEN_DAYS", default=90)
-
-# Outgoing e-mail (invitations): printed to the console unless EMAIL_URL names a server,
-# e.g. smtp+tls://user:password@mail.example.org:587 (django-environ's e-mail URL).
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="crossroads@localhost")
 
 # One password for every demo account created by `manage.py seed_demo`.
 DEMO_PASSWORD = env.str("CROSSROADS_DEMO_PASSWORD", default="crossroads-demo")

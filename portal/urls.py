@@ -36,3 +36,5 @@ handler500 = "portal.api.server_error"
 
 admin.site.site_header = "Crossroads administration"
 admin.site.site_title = "Crossroads admin"
+# The admin's login carries the same system-use notice as the portal's.
+admin.site.login_template = "frontend/admin_login.html"

@@ -2,12 +2,18 @@
 
 Each function validates, writes in one transaction and appends to the audit trail.
 ``actor`` is the person acting (``None`` for the system itself, e.g. ``seed_demo``).
-The people services also check who acts (``agencies.access``): an agency admin changes
-only their own agency's people, so pages and API share one confinement. The other services
-leave authorisation to their callers: the Django admin (superusers), management commands
-and the demo seeding. One module per subject; import from here.
+The people services check who acts (``agencies.access``): an agency admin changes only
+their own agency's people, so pages and API share one confinement; so do ``account_unlock``
+and ``mfa_reset``, where a person acts on another's account. The other services leave
+authorisation to their callers: the Django admin (superusers), management commands, the
+demo seeding and the pages. One module per subject; import from here.
 """
 
+from agencies.services.accounts import (  # noqa: F401
+    accounts_disable_inactive,
+    inactive_accounts,
+    password_set,
+)
 from agencies.services.agency import (  # noqa: F401
     AGENCY_FIELDS,
     agency_create,
@@ -19,6 +25,12 @@ from agencies.services.invitations import (  # noqa: F401
     invitation_resend,
     person_invite,
 )
+from agencies.services.mfa import (  # noqa: F401
+    mfa_enrol,
+    mfa_remove,
+    mfa_reset,
+    recovery_codes_regenerate,
+)
 from agencies.services.people import (  # noqa: F401
     AGENCY_ADMIN_FIELDS,
     PROFILE_FIELDS,
@@ -28,6 +40,15 @@ from agencies.services.people import (  # noqa: F401
     person_set_active,
     person_update,
     profile_create,
+)
+from agencies.services.signin import (  # noqa: F401
+    account_lock,
+    account_unlock,
+    second_factor_check,
+    signin_complete,
+    signin_fail,
+    signin_password_accepted,
+    signout_record,
 )
 from agencies.services.task_forces import (  # noqa: F401
     TASK_FORCE_FIELDS,

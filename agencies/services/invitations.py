@@ -22,7 +22,7 @@ User = get_user_model()
 
 
 def _lifetime() -> str:
-    hours = settings.PASSWORD_RESET_TIMEOUT // 3600
+    hours = settings.INVITATION_TIMEOUT // 3600
     if hours >= 48:
         return f"{hours // 24} days"
     return f"{hours} hours" if hours != 1 else "1 hour"

@@ -46,6 +46,12 @@ PAGES = {
     "meeting-edit": ("meeting", lambda c, m: f"/meetings/{m.pk}/edit/"),
     "calendar-subscription": ("case", lambda c, m: "/calendar/"),
     "api-docs": ("case", lambda c, m: "/api/docs/"),
+    "account-security": ("case", lambda c, m: "/account/"),
+    "mfa-enrol": ("case", lambda c, m: "/account/mfa/enrol/"),
+    "password_change": ("case", lambda c, m: "/account/password/"),
+    "password_reset": (None, lambda c, m: "/password/reset/"),
+    "password_reset_done": (None, lambda c, m: "/password/reset/sent/"),
+    "password_reset_complete": (None, lambda c, m: "/password/reset/complete/"),
     "admin-index": ("admin", lambda c, m: "/admin/"),
     "admin-changelist": ("admin", lambda c, m: "/admin/auth/user/"),
     "admin-change": ("admin", lambda c, m: f"/admin/auth/user/{c.user('manager').pk}/change/"),
@@ -79,6 +85,13 @@ NOT_PAGES = {
     "training-roster",
     "meeting-ics",
     "calendar-feed",
+    "session-active",
+    "mfa-recovery-codes",
+    "mfa-remove",
+    # Pages that need a second factor or an e-mailed token: tests/agencies/test_mfa.py and
+    # test_passwords.py check their policy.
+    "signin-verify",
+    "password_reset_confirm",
 }
 
 

@@ -22,3 +22,15 @@ class Command(BaseCommand):
         )
         for username in usernames:
             self.stdout.write(f"  {username}")
+        if settings.REQUIRE_MFA:
+            self.stdout.write(
+                "Two-step sign-in is on: each account sets up an authenticator app at its "
+                "first sign-in."
+            )
+        else:
+            self.stdout.write(
+                self.style.WARNING(
+                    "Two-step sign-in is OFF for this demo (CROSSROADS_REQUIRE_MFA=false): "
+                    "accounts sign in with a password alone. Deployments require it."
+                )
+            )

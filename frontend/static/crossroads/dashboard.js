@@ -150,6 +150,10 @@
   recent.forEach((event) => render(event, true));
   lastId = Math.max(lastId, Number(list.dataset.lastEventId || 0));
   counter.addEventListener("click", markSeen);
+  // The person is using the page (portal.js): the socket stays open only while they do.
+  document.addEventListener("crossroads:active", () => {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "active" }));
+  });
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible" && socket && socket.readyState > 1) connect();
   });
