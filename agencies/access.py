@@ -3,8 +3,14 @@
 The directory rule: everyone signed in sees the task forces and their member agencies;
 an agency's contact details and its people are shown only to people whose own agency
 currently shares a task force with it (their own agency included).
+
+The audit rule: an agency admin reads the audit records of their own agency (what its
+people did, and what they were refused), a superuser every record, nobody else any.
 """
 
+from django.db.models import QuerySet
+
+from activity.models import AuditRecord
 from agencies.models import Agency, TaskForceMembership
 
 
@@ -40,3 +46,36 @@ def contact_visible_agency_ids(user) -> set[int] | None:
 
 def contacts_visible(visible_ids: set[int] | None, agency: Agency) -> bool:
     return visible_ids is None or agency.pk in visible_ids
+
+
+# The audit trail: agency admins read their own agency's records, superusers everyone's.
+
+
+def audit_agency(user) -> Agency | None:
+    """The agency whose audit records ``user`` may read: their own, if they are its agency
+    admin and it is active; ``None`` otherwise (superusers: see ``can_read_audit``)."""
+    agency = acting_agency(user)
+    if agency is None or not user.profile.is_agency_admin:
+        return None
+    return agency
+
+
+def can_read_audit(user) -> bool:
+    """Agency admins of an active agency and superusers read (and export) the trail."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or audit_agency(user) is not None
+
+
+def visible_audit_records(user) -> QuerySet[AuditRecord]:
+    """Records ``user`` may read: those of their agency for an agency admin (whoever in the
+    agency acted, denied requests included), every record for a superuser, none otherwise.
+    A person's records stay with the agency they acted for, even after they move."""
+    if user is None or not user.is_authenticated:
+        return AuditRecord.objects.none()
+    if user.is_superuser:
+        return AuditRecord.objects.all()
+    agency = audit_agency(user)
+    if agency is None:
+        return AuditRecord.objects.none()
+    return AuditRecord.objects.filter(agency_id=agency.pk)

@@ -2,6 +2,7 @@
 
 from django.db.models import Case, Prefetch, QuerySet, Value, When
 
+from activity.models import AuditRecord
 from agencies import access
 from agencies.models import (
     Agency,
@@ -74,3 +75,13 @@ def user_task_forces(user) -> QuerySet[TaskForce]:
         return TaskForce.objects.none()
     member_of = TaskForceMembership.objects.current().filter(agency=agency)
     return TaskForce.objects.filter(pk__in=member_of.values("task_force")).order_by("name")
+
+
+def audit_record_list(user) -> QuerySet[AuditRecord]:
+    """The audit records ``user`` may read, newest first, with what a list shows in the same
+    query."""
+    return (
+        access.visible_audit_records(user)
+        .select_related("actor", "agency", "target_type")
+        .order_by("-id")
+    )

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend import calendars, cases, dashboard, meetings, views
+from frontend import audit, calendars, cases, dashboard, meetings, views
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
@@ -49,4 +49,6 @@ urlpatterns = [
     path("meetings/<int:pk>.ics", calendars.meeting_ics, name="meeting-ics"),
     path("calendar/", calendars.calendar_subscription, name="calendar-subscription"),
     path("calendar/feed/<str:token>.ics", calendars.calendar_feed, name="calendar-feed"),
+    path("audit/", audit.audit_trail, name="audit-trail"),
+    path("audit/export.csv", audit.audit_export, name="audit-export"),
 ]

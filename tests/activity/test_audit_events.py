@@ -1,6 +1,6 @@
 """Audit completeness: each event the trail must hold is recorded with its time, person,
 agency, action, object, address and outcome: writes, reads of cases and notes, requests
-for objects the caller may not see, exports and token use."""
+for objects the caller may not see, exports, token use and reads of the trail itself."""
 
 import pytest
 import time_machine
@@ -8,7 +8,7 @@ from django.http import Http404
 from django.test import Client
 from django.utils import timezone
 
-from activity.models import AuditOutcome
+from activity.models import AuditOutcome, AuditRecord
 from activity.request_context import begin_request, end_request
 from cases import access as case_access
 from cases.models import Case
@@ -185,6 +185,15 @@ def test_lists_record_no_denials(world):
     assert not [r for r in records_since(start) if r.outcome == AuditOutcome.DENIED]
 
 
+def test_only_the_callers_agency_hears_of_its_denied_requests(world):
+    signed_in(world.liaison_c).get(f"/api/v1/cases/{world.case.pk}/")
+    denied = AuditRecord.objects.get(action="case.denied")
+    # The case's own agency is not told that someone asked: the record is C's.
+    assert denied.agency_id == world.c.pk
+    admin_a = signed_in(world.admin_a).get("/api/v1/audit/?action=case.denied").json()
+    assert admin_a["results"] == []
+
+
 # Exports
 
 
@@ -227,3 +236,22 @@ def test_creating_and_replacing_a_calendar_feed_is_recorded(world):
     meeting_services.feed_rotate(actor=world.liaison_a)
     actions = [r.action for r in records_since(start)]
     assert actions == ["calendar.feed_created", "calendar.feed_rotated"]
+
+
+# Reads of the audit trail
+
+
+def test_reading_the_audit_trail_is_recorded(world):
+    start = head_id()
+    response = signed_in(world.admin_a).get("/api/v1/audit/?action=case.read")
+    assert response.status_code == 200
+    record = only(records_since(start), "audit.read")
+    assert_names(record, user=world.admin_a, agency=world.a, target_id=world.a.pk)
+    assert record.changes == {"filters": {"action": "case.read"}}
+
+
+def test_a_refused_read_of_the_audit_trail_is_recorded_as_denied(world):
+    start = head_id()
+    assert signed_in(world.liaison_a).get("/api/v1/audit/").status_code == 403
+    record = only(records_since(start), "audit.read")
+    assert_names(record, user=world.liaison_a, agency=world.a, outcome=AuditOutcome.DENIED)

@@ -45,6 +45,7 @@ PAGES = {
     "meeting-edit": ("meeting", lambda c, m: f"/meetings/{m.pk}/edit/"),
     "calendar-subscription": ("case", lambda c, m: "/calendar/"),
     "api-docs": ("case", lambda c, m: "/api/docs/"),
+    "audit-trail": ("admin", lambda c, m: "/audit/"),
     "admin-index": ("admin", lambda c, m: "/admin/"),
     "admin-changelist": ("admin", lambda c, m: "/admin/auth/user/"),
     "admin-change": ("admin", lambda c, m: f"/admin/auth/user/{c.user('manager').pk}/change/"),
@@ -68,6 +69,7 @@ NOT_PAGES = {
     "training-roster",
     "meeting-ics",
     "calendar-feed",
+    "audit-export",
 }
 
 
