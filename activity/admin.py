@@ -7,18 +7,28 @@ from activity.models import AuditRecord, Event
 class AuditRecordAdmin(admin.ModelAdmin):
     """Read-only: the trail is append-only, also for superusers."""
 
-    list_display = ["created_at", "actor", "agency", "action", "target_repr", "ip_address"]
-    list_filter = ["action", "agency"]
+    list_display = [
+        "created_at",
+        "actor",
+        "agency",
+        "action",
+        "outcome",
+        "target_repr",
+        "ip_address",
+    ]
+    list_filter = ["outcome", "action", "agency"]
     search_fields = ["action", "target_repr", "actor__username"]
     list_select_related = ["actor", "agency"]
     date_hierarchy = "created_at"
     # ``changes`` can hold case and meeting content (titles, summaries, reasons): operators
-    # see who did what to which object, never the content.
+    # see who did what to which object, never the content. The hashes stay out too: a hash
+    # over content lets whoever sees it test guesses of that content.
     fields = [
         "created_at",
         "actor",
         "agency",
         "action",
+        "outcome",
         "target_type",
         "target_id",
         "target_repr",

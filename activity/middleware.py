@@ -1,8 +1,9 @@
-"""Request middleware that makes the caller's address available to services."""
+"""Request middleware that makes the caller's address available to services and keeps the
+reads recorded during the request."""
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 
-from activity.request_context import reset_client_address, set_client_address
+from activity.request_context import begin_request, end_request
 
 
 def _address(request) -> str | None:
@@ -12,7 +13,7 @@ def _address(request) -> str | None:
 
 
 class RequestContextMiddleware:
-    """Sets the client address for the request, for sync and async views alike."""
+    """Sets the request's context for the audit trail, for sync and async views alike."""
 
     sync_capable = True
     async_capable = True
@@ -25,15 +26,15 @@ class RequestContextMiddleware:
     def __call__(self, request):
         if iscoroutinefunction(self):
             return self.__acall__(request)
-        token = set_client_address(_address(request))
+        tokens = begin_request(_address(request))
         try:
             return self.get_response(request)
         finally:
-            reset_client_address(token)
+            end_request(tokens)
 
     async def __acall__(self, request):
-        token = set_client_address(_address(request))
+        tokens = begin_request(_address(request))
         try:
             return await self.get_response(request)
         finally:
-            reset_client_address(token)
+            end_request(tokens)

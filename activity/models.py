@@ -1,13 +1,26 @@
 """The audit trail: who did what, for which agency, on which object, when, from where."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils import timezone
+
+from activity.inert import inert
 
 
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or remove an audit record."""
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success", "Success"
+    # Tried and did not happen: a wrong password, a bad token.
+    FAILURE = "failure", "Failure"
+    # Refused by the access policy: an object the caller may not see, a trail they may not read.
+    DENIED = "denied", "Denied"
 
 
 class AuditRecordQuerySet(models.QuerySet):
@@ -19,14 +32,17 @@ class AuditRecordQuerySet(models.QuerySet):
 
 
 class AuditRecord(models.Model):
-    """One entry of the append-only audit trail.
+    """One entry of the append-only, hash-chained audit trail.
 
     ``agency`` is the actor's agency at the time of the action, kept even if the person
     later moves; ``target_*`` name the object acted on, with its text at the time so the
-    record stays readable after the object changes.
+    record stays readable after the object changes (a denied request names only the id
+    asked for). Text is stored inert (``activity.inert``). ``hash`` is the SHA-256 of
+    ``prev_hash`` and the record's fields (``activity.chain``): changing, removing or
+    inserting a record breaks the chain, which ``manage.py verify_audit`` reports.
     """
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -43,6 +59,9 @@ class AuditRecord(models.Model):
         related_name="audit_records",
     )
     action = models.CharField(max_length=64, db_index=True)
+    outcome = models.CharField(
+        max_length=8, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS
+    )
     target_type = models.ForeignKey(
         ContentType, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -50,6 +69,8 @@ class AuditRecord(models.Model):
     target_repr = models.CharField(max_length=255, blank=True)
     changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, help_text="The hash of the record before.")
+    hash = models.CharField(max_length=64, help_text="SHA-256 of prev_hash and this record.")
 
     objects = AuditRecordQuerySet.as_manager()
 
@@ -58,11 +79,24 @@ class AuditRecord(models.Model):
         indexes = [
             models.Index(fields=["agency", "-id"], name="audit_agency_recent"),
             models.Index(fields=["target_type", "target_id"], name="audit_target"),
+            # The filters of the agency admins' search, each within their agency.
+            models.Index(fields=["agency", "action", "-id"], name="audit_agency_action"),
+            models.Index(fields=["agency", "actor", "-id"], name="audit_agency_actor"),
+            models.Index(fields=["agency", "outcome", "-id"], name="audit_agency_outcome"),
+            models.Index(fields=["agency", "created_at"], name="audit_agency_time"),
+        ]
+        constraints = [
+            # Two records after the same one would fork the chain: appends are serialised
+            # (activity.chain), and the database refuses a fork should that ever fail.
+            models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_no_fork"),
         ]
 
     def __str__(self) -> str:
+        # One line per record whatever the text held (older records were stored as sent).
         who = self.actor.get_username() if self.actor_id else "system"
-        return f"{self.created_at:%Y-%m-%d %H:%M} {who} {self.action} {self.target_repr}"
+        at = self.created_at.astimezone(dt.UTC)
+        line = f"{at:%Y-%m-%d %H:%M:%S}Z {who} {self.action} {self.outcome}"
+        return inert(f"{line} {self.target_repr}".rstrip())
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

@@ -1,14 +1,21 @@
 """Writes of the activity app: the audit trail."""
 
 import datetime as dt
+import ipaddress
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 
-from activity.models import AuditRecord
-from activity.request_context import current_client_address
+from activity import chain
+from activity.inert import inert, inert_json
+from activity.models import AuditOutcome, AuditRecord
+from activity.request_context import current_client_address, first_in_request
+
+# An object named by its model and the id asked for, without loading it: a denied request
+# names what was asked for and nothing that would tell whether it exists.
+Target = models.Model | tuple[type[models.Model], Any]
 
 
 def _actor_agency_id(actor) -> int | None:
@@ -18,26 +25,57 @@ def _actor_agency_id(actor) -> int | None:
     return profile.agency_id if profile is not None else None
 
 
+def _client_address() -> str | None:
+    address = current_client_address()
+    try:
+        return str(ipaddress.ip_address(address)) if address else None
+    except ValueError:
+        # Not an address (a misconfigured proxy header): the column holds addresses only.
+        return None
+
+
+def _target_columns(target: Target | None) -> dict[str, Any]:
+    if target is None:
+        return {"target_type": None, "target_id": "", "target_repr": ""}
+    if isinstance(target, tuple):
+        model, pk = target
+        return {
+            "target_type": ContentType.objects.get_for_model(model),
+            "target_id": inert(str(pk))[:64],
+            "target_repr": "",
+        }
+    return {
+        "target_type": ContentType.objects.get_for_model(target),
+        "target_id": inert(str(target.pk))[:64],
+        "target_repr": inert(str(target))[:255],
+    }
+
+
 def audit_record(
     *,
     actor,
     action: str,
-    target: models.Model | None = None,
+    target: Target | None = None,
     changes: dict[str, Any] | None = None,
+    outcome: str = AuditOutcome.SUCCESS,
 ) -> AuditRecord:
     """Append one record to the audit trail for an action done by ``actor``.
 
-    The actor's agency and the request's address are taken at the time of the call.
+    The actor's agency and the request's address are taken at the time of the call, the
+    time under the chain's lock (``activity.chain.append``). ``target`` is the object acted
+    on, or ``(Model, id)`` for one named but not loaded. Text in ``changes`` and the
+    target's text is stored inert (``activity.inert``); ``changes`` becomes plain JSON.
     """
-    return AuditRecord.objects.create(
+    if outcome not in AuditOutcome.values:
+        raise ValueError(f"Unknown audit outcome {outcome!r}.")
+    return chain.append(
         actor=actor if actor is not None and actor.is_authenticated else None,
         agency_id=_actor_agency_id(actor),
-        action=action,
-        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
-        target_id=str(target.pk) if target is not None else "",
-        target_repr=str(target)[:255] if target is not None else "",
-        changes=changes or {},
-        ip_address=current_client_address(),
+        action=inert(action)[:64],
+        outcome=outcome,
+        changes=inert_json(changes or {}),
+        ip_address=_client_address(),
+        **_target_columns(target),
     )
 
 
@@ -45,24 +83,69 @@ def audit_read(
     *,
     actor,
     action: str,
-    target: models.Model,
+    target: Target | None = None,
     changes: dict[str, Any] | None = None,
+    outcome: str = AuditOutcome.SUCCESS,
     once_per: dt.timedelta | None = None,
 ) -> AuditRecord | None:
     """Record that ``actor`` read ``target``: the one write a read (GET) may make.
 
-    Reads of cases and notes, and the use of an API token, are recorded here and nowhere
-    else. With ``once_per``, a read repeated within that time is not recorded again (a
-    token's use, which an integration repeats on every call).
+    Reads of cases and notes, exports, reads of the audit trail, the use of an API token
+    and requests the access policy refuses (``outcome=DENIED``, ``target=(Model, id)``)
+    are recorded here and nowhere else. The same read of the same object is recorded once
+    per request, however often the view asks. With ``once_per``, a read the same person
+    repeated within that time is not recorded again (a token's use, which an integration
+    repeats on every call).
     """
+    columns = _target_columns(target)
+    target_type_id = columns["target_type"].pk if columns["target_type"] is not None else None
+    actor_id = actor.pk if actor is not None and actor.is_authenticated else None
+    if not first_in_request((actor_id, action, target_type_id, columns["target_id"])):
+        return None
     if once_per is not None:
-        since = timezone.now() - once_per
         recent = AuditRecord.objects.filter(
             action=action,
-            target_type=ContentType.objects.get_for_model(target),
-            target_id=str(target.pk),
-            created_at__gte=since,
+            actor_id=actor_id,
+            target_type_id=target_type_id,
+            target_id=columns["target_id"],
+            created_at__gte=timezone.now() - once_per,
         )
         if recent.exists():
             return None
-    return audit_record(actor=actor, action=action, target=target, changes=changes)
+    return audit_record(actor=actor, action=action, target=target, changes=changes, outcome=outcome)
+
+
+def audit_denied(*, actor, model: type[models.Model], requested_id) -> None:
+    """Record a request for an object the access policy answers 404 (the caller may not see
+    it, or it does not exist: one answer for both), as ``<model>.denied``. The record names
+    the model and the id asked for, never anything of the object, so it reads the same
+    whether or not the object exists. Recorded once per request."""
+    requested = str(requested_id).strip()
+    if requested.isascii() and requested.isdigit():
+        requested = str(int(requested))
+    audit_read(
+        actor=actor,
+        action=f"{model._meta.model_name}.denied",
+        target=(model, requested),
+        outcome=AuditOutcome.DENIED,
+    )
+
+
+def audit_trail_read(
+    *,
+    actor,
+    agency: models.Model | None,
+    filters: dict[str, Any],
+    export: bool = False,
+    outcome: str = AuditOutcome.SUCCESS,
+) -> None:
+    """Record a read of the audit trail itself: the page, the API or a CSV export, with the
+    filters asked for. ``agency`` is the agency whose records were read (``None``: every
+    agency's, for a superuser); a refused read is recorded with ``outcome=DENIED``."""
+    audit_read(
+        actor=actor,
+        action="audit.exported" if export else "audit.read",
+        target=agency,
+        changes={"filters": filters},
+        outcome=outcome,
+    )

@@ -5,12 +5,16 @@ an agency's contact details and its people are shown only to people whose own ag
 currently shares a task force with it (their own agency included).
 
 The people rule: an agency's admins manage its people (below); nobody else's.
+
+The audit rule: an agency admin reads the audit records of their own agency (what its
+people did, and what they were refused), a superuser every record, nobody else any.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from activity.models import AuditRecord
 from agencies.models import Agency, Profile, TaskForceMembership
 
 
@@ -103,3 +107,36 @@ def can_deactivate(user, person) -> bool:
     account that does it would end its own session half-way, and another admin (or a
     superuser) can always do it for them."""
     return person.is_active and person.pk != user.pk and can_manage_person(user, person)
+
+
+# The audit trail: agency admins read their own agency's records, superusers everyone's.
+
+
+def audit_agency(user) -> Agency | None:
+    """The agency whose audit records ``user`` may read: their own, if they are its agency
+    admin and it is active; ``None`` otherwise (superusers: see ``can_read_audit``)."""
+    agency = acting_agency(user)
+    if agency is None or not user.profile.is_agency_admin:
+        return None
+    return agency
+
+
+def can_read_audit(user) -> bool:
+    """Agency admins of an active agency and superusers read (and export) the trail."""
+    if user is None or not user.is_authenticated:
+        return False
+    return user.is_superuser or audit_agency(user) is not None
+
+
+def visible_audit_records(user) -> QuerySet[AuditRecord]:
+    """Records ``user`` may read: those of their agency for an agency admin (whoever in the
+    agency acted, denied requests included), every record for a superuser, none otherwise.
+    A person's records stay with the agency they acted for, even after they move."""
+    if user is None or not user.is_authenticated:
+        return AuditRecord.objects.none()
+    if user.is_superuser:
+        return AuditRecord.objects.all()
+    agency = audit_agency(user)
+    if agency is None:
+        return AuditRecord.objects.none()
+    return AuditRecord.objects.filter(agency_id=agency.pk)

@@ -3,6 +3,7 @@
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Case, Prefetch, Q, QuerySet, TextChoices, Value, When
 
+from activity.models import AuditRecord
 from agencies import access
 from agencies.models import (
     Agency,
@@ -106,3 +107,13 @@ def people_list(user, *, status: str = "", query: str = "") -> QuerySet[Profile]
             | Q(title__icontains=query)
         )
     return people.order_by("user__last_name", "user__first_name", "user__username")
+
+
+def audit_record_list(user) -> QuerySet[AuditRecord]:
+    """The audit records ``user`` may read, newest first, with what a list shows in the same
+    query."""
+    return (
+        access.visible_audit_records(user)
+        .select_related("actor", "agency", "target_type")
+        .order_by("-id")
+    )

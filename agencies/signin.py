@@ -47,7 +47,11 @@ def second_step(user, *, verified: bool) -> SecondStep | None:
     or when the portal does not require a second factor and they have no authenticator."""
     if verified or not user.is_authenticated:
         return None
-    if has_authenticator(user):
+    # The middleware and the page's layout both ask during one request: one query for both.
+    enrolled = user.__dict__.get("_has_authenticator")
+    if enrolled is None:
+        enrolled = user.__dict__["_has_authenticator"] = has_authenticator(user)
+    if enrolled:
         return SecondStep.VERIFY
     return SecondStep.ENROL if mfa_required() else None
 

@@ -9,7 +9,8 @@ meetings policy (for a meeting about a case) and the audiences of live events. T
 - A case-wide note is seen by every agency that sees the case; a restricted note only by
   the agencies it lists, which are among those.
 - What the caller may not see does not exist for them (404); what they may see but not do
-  is refused (403).
+  is refused (403). Each such 404 is recorded in the audit trail (``refused``) with the id
+  asked for, the same whether or not the object exists.
 """
 
 import datetime as dt
@@ -20,6 +21,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
+from activity.services import audit_denied
 from agencies.access import acting_agency
 from agencies.models import Agency, TaskForceMembership
 from cases.models import (
@@ -125,16 +127,23 @@ def has_level(level: str | None, needed: str) -> bool:
     return level is not None and LEVEL_RANK[level] >= LEVEL_RANK[needed]
 
 
+def refused(user, model, pk) -> Http404:
+    """The 404 for an object the caller may not see (or that does not exist: one answer for
+    both), recorded in the audit trail as denied, with the id asked for only."""
+    audit_denied(actor=user, model=model, requested_id=pk)
+    return Http404()
+
+
 def case_for(user, pk, *, need: str = AccessLevel.VIEW, queryset=None) -> tuple[Case, str]:
     """The case and the caller's level; 404 if they may not see it, 403 if they may see it
     but lack ``need``."""
     try:
         case = (queryset if queryset is not None else visible_cases(user)).get(pk=pk)
     except (Case.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise refused(user, Case, pk) from exc
     level = agency_level(case, acting_agency(user))
     if level is None:
-        raise Http404
+        raise refused(user, Case, pk)
     if not has_level(level, need):
         raise PermissionDenied(f"Your agency's access to this case does not allow this ({need}).")
     return case, level
@@ -212,7 +221,7 @@ def note_for(user, pk) -> tuple[Note, str]:
     """The note and the caller's level on its case; 404 unless they may read both."""
     agency = acting_agency(user)
     if agency is None:
-        raise Http404
+        raise refused(user, Note, pk)
     try:
         note = (
             Note.objects.filter(case__in=visible_cases(user))
@@ -221,10 +230,10 @@ def note_for(user, pk) -> tuple[Note, str]:
             .get(pk=pk)
         )
     except (Note.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise refused(user, Note, pk) from exc
     level = agency_level(note.case, agency)
     if level is None:
-        raise Http404
+        raise refused(user, Note, pk)
     return note, level
 
 

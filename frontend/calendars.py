@@ -115,10 +115,12 @@ def meeting_ics(request, pk: int):
     with the reason."""
     meeting = access.meeting_for(request.user, pk)
     try:
-        return _ics(request, [meeting], meeting.task_force.name, f"meeting-{meeting.pk}.ics")
+        response = _ics(request, [meeting], meeting.task_force.name, f"meeting-{meeting.pk}.ics")
     except ics.RenderError as error:
         messages.error(request, str(error))
         return redirect(meeting)
+    services.meeting_record_export(actor=request.user, meeting=meeting)
+    return response
 
 
 @login_required
@@ -159,4 +161,6 @@ def calendar_feed(request, token: str):
         .select_related("organizer", "task_force")
         .prefetch_related("occurrence_changes")
     )
-    return _ics(request, meetings, "Crossroads", "crossroads.ics", skip_failures=True)
+    response = _ics(request, meetings, "Crossroads", "crossroads.ics", skip_failures=True)
+    services.feed_record_read(feed=feed)
+    return response

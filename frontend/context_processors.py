@@ -22,4 +22,5 @@ def portal(request):
         "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
         "signin_pending": signed_in
         and second_step(user, verified=bool(verified and verified())) is not None,
+        "can_read_audit": signed_in and access.can_read_audit(user),
     }

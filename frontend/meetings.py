@@ -355,4 +355,6 @@ def training_unregister(request, pk: int, rid: int):
 def training_roster(request, pk: int):
     meeting = access.meeting_for(request.user, pk)
     access.require_coordinator(request.user, meeting)
-    return exports.roster_response(meeting)
+    response = exports.roster_response(meeting)
+    services.roster_record_export(actor=request.user, meeting=meeting)
+    return response

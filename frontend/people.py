@@ -16,6 +16,8 @@ from django.views.decorators.http import require_POST
 
 from agencies import access, selectors, services
 from agencies.invitations import invited_user, is_invited
+from agencies.lockout import account_locked
+from agencies.signin import has_authenticator
 from frontend.forms import apply_service_errors
 from frontend.people_forms import (
     InvitationPasswordForm,
@@ -100,6 +102,8 @@ def _person_page(request, profile, form=None, status=200):
             "is_self": user.pk == request.user.pk,
             "invited": is_invited(user),
             "can_deactivate": access.can_deactivate(request.user, user),
+            "locked": account_locked(user.get_username()),
+            "has_authenticator": has_authenticator(user),
         },
         status=status,
     )
@@ -174,6 +178,39 @@ def person_resend_invitation(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         _invitation_outcome(request, profile, sent)
+    return redirect("person-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def person_unlock(request, pk: int):
+    """Lift a sign-in lock-out (after checking with the person that the attempts were theirs)."""
+    profile = access.person_for(request.user, pk)
+    if services.account_unlock(actor=request.user, user=profile.user):
+        messages.success(request, f"{_name(profile)} can sign in again.")
+    else:
+        messages.info(request, f"{_name(profile)}'s sign-in was not locked.")
+    return redirect("person-detail", pk=pk)
+
+
+@login_required
+@require_POST
+def person_mfa_reset(request, pk: int):
+    """Remove the person's authenticator (a lost phone): they set one up at their next
+    sign-in. The form asks the admin to confirm they checked who is asking."""
+    profile = access.person_for(request.user, pk)
+    if request.POST.get("confirm") != "yes":
+        messages.error(
+            request,
+            "Confirm that you checked the person's identity before resetting their second step.",
+        )
+        return redirect("person-detail", pk=pk)
+    services.mfa_reset(actor=request.user, user=profile.user)
+    messages.success(
+        request,
+        f"{_name(profile)}'s authenticator is removed: they set up a new one at their next "
+        "sign-in, and their open dashboards are closed.",
+    )
     return redirect("person-detail", pk=pk)
 
 

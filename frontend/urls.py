@@ -1,7 +1,17 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from frontend import account, calendars, cases, dashboard, meetings, people, signin, views
+from frontend import (
+    account,
+    audit,
+    calendars,
+    cases,
+    dashboard,
+    meetings,
+    people,
+    signin,
+    views,
+)
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
@@ -77,10 +87,14 @@ urlpatterns = [
     path("agency/people/<int:pk>/", people.person_detail, name="person-detail"),
     path("agency/people/<int:pk>/deactivate/", people.person_deactivate, name="person-deactivate"),
     path("agency/people/<int:pk>/reactivate/", people.person_reactivate, name="person-reactivate"),
+    path("agency/people/<int:pk>/unlock/", people.person_unlock, name="person-unlock"),
+    path("agency/people/<int:pk>/mfa-reset/", people.person_mfa_reset, name="person-mfa-reset"),
     path(
         "agency/people/<int:pk>/invitation/",
         people.person_resend_invitation,
         name="person-resend-invitation",
     ),
     path("welcome/<str:uidb64>/<str:token>/", people.invitation_accept, name="invitation-accept"),
+    path("audit/", audit.audit_trail, name="audit-trail"),
+    path("audit/export.csv", audit.audit_export, name="audit-export"),
 ]

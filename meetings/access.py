@@ -9,14 +9,15 @@
 - A registration opens nothing by itself: services end the registrations of people whose
   agency loses a training.
 - A meeting about a case shows the case only to agencies that see the case.
-- What the caller may not see does not exist for them (404); what they may see but not do
-  is refused (403).
+- What the caller may not see does not exist for them (404, recorded in the audit trail as
+  the case policy records it); what they may see but not do is refused (403).
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from activity.services import audit_denied
 from agencies.access import acting_agency
 from agencies.models import Agency, AgencyRole, TaskForceMembership
 from cases import access as case_access
@@ -86,6 +87,7 @@ def meeting_for(user, pk, *, queryset=None) -> Meeting:
     try:
         return (queryset if queryset is not None else visible_meetings(user)).get(pk=pk)
     except (Meeting.DoesNotExist, ValueError, TypeError) as exc:
+        audit_denied(actor=user, model=Meeting, requested_id=pk)
         raise Http404 from exc
 
 

@@ -5,7 +5,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.views import APIView
 
-from meetings import access, ics
+from meetings import access, ics, services
 
 
 class NotExportable(exceptions.APIException):
@@ -29,4 +29,5 @@ class MeetingIcsView(APIView):
             )
         except ics.RenderError as error:
             raise NotExportable(str(error)) from error
+        services.meeting_record_export(actor=request.user, meeting=meeting)
         return ics.response(body, f"meeting-{meeting.pk}.ics")

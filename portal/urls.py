@@ -1,10 +1,12 @@
-"""Top-level routes: pages, the admin, the REST API and its schema, the health check."""
+"""Top-level routes: pages, the admin, the REST API (with the audit trail's) and its schema,
+the health check."""
 
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal import api
+from portal.audit import AuditRecordList
 from portal.events import EventsView
 from portal.health import healthz
 
@@ -13,6 +15,7 @@ api_v1 = [
     path("", include("cases.api_urls")),
     path("", include("meetings.api_urls")),
     path("events/", EventsView.as_view(), name="api-events"),
+    path("audit/", AuditRecordList.as_view(), name="api-audit"),
 ]
 
 urlpatterns = [

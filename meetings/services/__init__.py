@@ -1,7 +1,7 @@
 """Every write of the meetings app: scheduling, changes, answers, occurrences, minutes,
-action items, training registrations, calendar feeds, and what other apps' changes take
-away. Access comes from the policy in ``meetings/access.py``; each function validates,
-writes in one transaction and audits. One module per subject; import from here.
+action items, training registrations, calendar feeds, the record of exports, and what other
+apps' changes take away. Access comes from the policy in ``meetings/access.py``; each
+function validates, writes in one transaction and audits. One module per subject; import from here.
 """
 
 from meetings.services.answers import (  # noqa: F401
@@ -15,6 +15,11 @@ from meetings.services.cascades import (  # noqa: F401
     invitations_end_for_case,
     invitations_end_for_task_force,
     registrations_end_for_person,
+)
+from meetings.services.exports import (  # noqa: F401
+    feed_record_read,
+    meeting_record_export,
+    roster_record_export,
 )
 from meetings.services.feeds import (  # noqa: F401
     feed_for,

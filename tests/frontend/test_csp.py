@@ -52,6 +52,7 @@ PAGES = {
     "password_reset": (None, lambda c, m: "/password/reset/"),
     "password_reset_done": (None, lambda c, m: "/password/reset/sent/"),
     "password_reset_complete": (None, lambda c, m: "/password/reset/complete/"),
+    "audit-trail": ("admin", lambda c, m: "/audit/"),
     "admin-index": ("admin", lambda c, m: "/admin/"),
     "admin-changelist": ("admin", lambda c, m: "/admin/auth/user/"),
     "admin-change": ("admin", lambda c, m: f"/admin/auth/user/{c.user('manager').pk}/change/"),
@@ -75,6 +76,8 @@ NOT_PAGES = {
     "meeting-rsvp",
     "person-reactivate",
     "person-resend-invitation",
+    "person-unlock",
+    "person-mfa-reset",
     "meeting-cancel",
     "meeting-occurrence",
     "meeting-minutes",
@@ -92,6 +95,7 @@ NOT_PAGES = {
     # test_passwords.py check their policy.
     "signin-verify",
     "password_reset_confirm",
+    "audit-export",
 }
 
 

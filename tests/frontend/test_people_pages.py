@@ -390,3 +390,59 @@ def test_the_list_takes_the_same_queries_for_many_people(people):
         page = client.get("/agency/people/").content.decode()
     assert "kc.extra9" in page
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+# Sign-in actions: unlocking a locked account, resetting a lost authenticator.
+
+
+def lock(user) -> None:
+    """Five failed sign-ins in a row, as a person who forgot their password makes them."""
+    for _ in range(5):
+        Client().post("/login/", {"username": user.username, "password": "not the password"})
+
+
+def test_an_admin_unlocks_a_locked_person_from_their_page(people):
+    from agencies.models import AccountLock
+
+    lock(people.member)
+    client = signed_in(people.admin)
+    page = client.get(f"/agency/people/{people.member.pk}/")
+    assert page.context["locked"] is True
+    response = client.post(f"/agency/people/{people.member.pk}/unlock/")
+    assert response.status_code == 302
+    assert not AccountLock.objects.filter(username=people.member.username).exists()
+    assert AuditRecord.objects.filter(action="signin.unlocked").exists()
+    signed = Client().post("/login/", {"username": people.member.username, "password": PASSWORD})
+    assert signed.status_code == 302
+
+
+def test_another_agencys_admin_cannot_unlock_or_reset(people):
+    from agencies.models import AccountLock
+    from tests.agencies.test_mfa import enrolled
+
+    lock(people.member)
+    enrolled(people.member)
+    client = signed_in(people.other_admin)
+    for action in ("unlock", "mfa-reset"):
+        response = client.post(f"/agency/people/{people.member.pk}/{action}/", {"confirm": "yes"})
+        assert response.status_code == 404
+    assert AccountLock.objects.filter(username=people.member.username).exists()
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    assert TOTPDevice.objects.filter(user=people.member).exists()
+
+
+def test_an_admin_resets_a_lost_authenticator_after_confirming(people):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.agencies.test_mfa import enrolled
+
+    enrolled(people.member)
+    client = signed_in(people.admin)
+    assert client.get(f"/agency/people/{people.member.pk}/").context["has_authenticator"]
+    unconfirmed = client.post(f"/agency/people/{people.member.pk}/mfa-reset/")
+    assert unconfirmed.status_code == 302
+    assert TOTPDevice.objects.filter(user=people.member).exists()
+    client.post(f"/agency/people/{people.member.pk}/mfa-reset/", {"confirm": "yes"})
+    assert not TOTPDevice.objects.filter(user=people.member).exists()
+    assert AuditRecord.objects.filter(action="mfa.reset").exists()
