@@ -58,10 +58,13 @@ def audit_record(
     target: Target | None = None,
     changes: dict[str, Any] | None = None,
     outcome: str = AuditOutcome.SUCCESS,
+    agency_id: int | None = None,
 ) -> AuditRecord:
     """Append one record to the audit trail for an action done by ``actor``.
 
-    The actor's agency and the request's address are taken at the time of the call, the
+    The actor's agency (or, for a record without an actor that concerns one agency's
+    person, such as a failed sign-in to their account, ``agency_id``: whose admins read it)
+    and the request's address are taken at the time of the call, the
     time under the chain's lock (``activity.chain.append``). ``target`` is the object acted
     on, or ``(Model, id)`` for one named but not loaded. Text in ``changes`` and the
     target's text is stored inert (``activity.inert``); ``changes`` becomes plain JSON.
@@ -70,7 +73,7 @@ def audit_record(
         raise ValueError(f"Unknown audit outcome {outcome!r}.")
     return chain.append(
         actor=actor if actor is not None and actor.is_authenticated else None,
-        agency_id=_actor_agency_id(actor),
+        agency_id=_actor_agency_id(actor) or agency_id,
         action=inert(action)[:64],
         outcome=outcome,
         changes=inert_json(changes or {}),

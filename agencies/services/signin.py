@@ -8,6 +8,7 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from activity.models import AuditOutcome
 from activity.services import audit_record
 from agencies import access
 from agencies.lockout import failures_clear
@@ -19,6 +20,12 @@ User = get_user_model()
 
 def _account(username: str):
     return User._default_manager.filter(username=username).first() if username else None
+
+
+def _agency_id(account) -> int | None:
+    """The agency of the account a sign-in concerns: its admins read what happened to it."""
+    profile = getattr(account, "profile", None) if account is not None else None
+    return profile.agency_id if profile is not None else None
 
 
 @transaction.atomic
@@ -39,11 +46,14 @@ def signin_password_accepted(*, user) -> None:
 def signin_fail(*, username: str, step: str) -> None:
     """Record a failed sign-in for the name that was tried (cleaned of control characters,
     so it cannot forge a line of a log); the account, when it exists, is the target."""
+    account = _account(username)
     audit_record(
         actor=None,
         action="signin.failed",
-        target=_account(username),
+        target=account,
         changes={"username": printable(username), "step": printable(step, 20)},
+        outcome=AuditOutcome.FAILURE,
+        agency_id=_agency_id(account),
     )
 
 
@@ -83,11 +93,13 @@ def account_lock(*, username: str, address: str | None) -> AccountLock | None:
     )
     if not created:
         return None
+    account = _account(username)
     audit_record(
         actor=None,
         action="signin.locked",
-        target=_account(username),
+        target=account,
         changes={"username": printable(username)},
+        agency_id=_agency_id(account),
     )
     return lock
 

@@ -276,3 +276,15 @@ def test_the_lock_is_kept_in_axes_records_of_the_attempts(client, people):
     # The password field never reaches axes' records.
     assert WRONG not in str(list(failures.values()))
     assert AccountLock.objects.get().locked_at <= timezone.now()
+
+
+def test_a_failed_sign_in_is_a_failure_the_accounts_agency_admins_read(client, people):
+    from activity.models import AuditOutcome, AuditRecord
+
+    fail(client, "officer", 1)
+    record = AuditRecord.objects.get(action="signin.failed")
+    assert record.outcome == AuditOutcome.FAILURE
+    assert record.actor is None and record.agency == people.home
+    fail(client, "nobody.here", 1)
+    unknown = AuditRecord.objects.filter(action="signin.failed").latest("id")
+    assert unknown.outcome == AuditOutcome.FAILURE and unknown.agency is None
