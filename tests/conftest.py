@@ -1,22 +1,18 @@
-"""Shared fixtures: API clients and the personas of the access tests."""
+"""Shared fixtures of the whole suite: the personas (tests/personas.py) and what is built on
+them, API clients, fast password hashing and the guard that no read writes."""
 
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import pytest
 from django.db import connection
 from django.test.client import ClientHandler
 from rest_framework.test import APIClient
 
-from agencies.models import AgencyRole, MembershipRole
 from agencies.services import token_issue
-from tests.agencies.factories import (
-    AgencyFactory,
-    MembershipFactory,
-    TaskForceFactory,
-    person,
-)
+
+# Every package sees the personas without a conftest of its own.
+from tests.personas import case_notes, personas, shared_case, weekly_meeting  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
@@ -72,42 +68,3 @@ def bearer_client(user, scope="read") -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     return client
-
-
-@dataclass
-class World:
-    """Two task forces. ``lead`` leads TF1 with ``partner`` as a member; ``outsider`` is
-    only in TF2, led by ``other_lead``. Each agency has one liaison."""
-
-    tf1: object
-    tf2: object
-    lead: object
-    partner: object
-    outsider: object
-    other_lead: object
-    lead_liaison: object
-    partner_liaison: object
-    outsider_liaison: object
-
-
-@pytest.fixture
-def world(db) -> World:
-    lead = AgencyFactory(name="Lead Agency", short_name="LEAD")
-    partner = AgencyFactory(name="Partner Agency", short_name="PART")
-    outsider = AgencyFactory(name="Outside Agency", short_name="OUT")
-    other_lead = AgencyFactory(name="Other Lead Agency", short_name="OTHER")
-    tf1 = TaskForceFactory(name="Task Force One", slug="tf-one", lead_agency=lead)
-    tf2 = TaskForceFactory(name="Task Force Two", slug="tf-two", lead_agency=other_lead)
-    MembershipFactory(task_force=tf1, agency=partner, role=MembershipRole.MEMBER)
-    MembershipFactory(task_force=tf2, agency=outsider, role=MembershipRole.AFFILIATE)
-    return World(
-        tf1=tf1,
-        tf2=tf2,
-        lead=lead,
-        partner=partner,
-        outsider=outsider,
-        other_lead=other_lead,
-        lead_liaison=person(lead, role=AgencyRole.LIAISON, username="lead.liaison"),
-        partner_liaison=person(partner, role=AgencyRole.LIAISON, username="part.liaison"),
-        outsider_liaison=person(outsider, role=AgencyRole.LIAISON, username="out.liaison"),
-    )
