@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from tests.conftest import bearer_client
 from tests.personas import api_client
+from tests.snapshots import REFUSALS, assert_unchanged, database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -271,8 +272,11 @@ def test_each_persona_gets_exactly_its_status(personas, objects, endpoint, perso
         kwargs["data"] = body(objects)
     if method == "patch":
         kwargs["HTTP_IF_MATCH"] = '"1"'
+    before = database_state()
     response = getattr(client, method)(url(objects), **kwargs)
     assert response.status_code == expected[persona], response.content
+    if method != "get" and expected[persona] in REFUSALS:
+        assert_unchanged(before)
     if response.status_code >= 400:
         text = response.content.decode()
         for secret in SECRETS:

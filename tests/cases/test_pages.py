@@ -10,6 +10,7 @@ from cases import services
 from cases.models import CaseShare, Note
 from tests.cases.factories import NoteFactory
 from tests.personas import page_client
+from tests.snapshots import REFUSALS, assert_unchanged, database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -99,15 +100,14 @@ def test_each_persona_gets_exactly_its_page_status(personas, objects, page, pers
 def test_each_persona_gets_exactly_its_form_status(personas, objects, action, persona):
     url, data, expected = POSTS[action]
     data = {k: (personas.agency("member").pk if v == "MEMBER" else v) for k, v in data.items()}
-    notes, shares = Note.objects.count(), CaseShare.objects.active().count()
+    before = database_state()
     response = client_for(personas, persona).post(url(objects), data)
     if persona == "anonymous":
         assert response.status_code == 302 and "/login/" in response["Location"]
     else:
         assert response.status_code == expected[persona]
-    if response.status_code != 302 or persona == "anonymous":
-        assert Note.objects.count() == notes
-        assert CaseShare.objects.active().count() == shares
+    if persona == "anonymous" or expected[persona] in REFUSALS:
+        assert_unchanged(before)
 
 
 def test_the_case_page_shows_only_the_notes_the_agency_may_read(personas, shared_case, case_notes):

@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from tests.conftest import bearer_client
 from tests.personas import api_client
+from tests.snapshots import REFUSALS, assert_unchanged, database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -154,8 +155,11 @@ def test_each_persona_gets_exactly_its_status(personas, weekly_meeting, endpoint
     kwargs = {"format": "json"}
     if body is not None:
         kwargs["data"] = body(weekly_meeting)
+    before = database_state()
     response = getattr(client, method)(url(weekly_meeting), **kwargs)
     assert response.status_code == expected[persona], response.content
+    if method != "get" and expected[persona] in REFUSALS:
+        assert_unchanged(before)
     if response.status_code >= 400:
         assert b"Weekly deconfliction" not in response.content
         assert b"Targets and overlaps" not in response.content

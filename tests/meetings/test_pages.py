@@ -1,14 +1,22 @@
+"""Meeting pages: the same policy as the API for every persona, and the flows people use."""
+
 from types import SimpleNamespace
 
 import pytest
+from django.contrib.messages import get_messages
 from django.test import Client
 
 from meetings import services
 from meetings.models import Invitation, Meeting
 from tests.agencies.factories import UserFactory
 from tests.clock import soon
-from tests.meetings.factories import RegistrationFactory, TrainingFactory
+from tests.meetings.factories import (
+    ActionItemFactory,
+    RegistrationFactory,
+    TrainingFactory,
+)
 from tests.personas import page_client
+from tests.snapshots import REFUSALS, assert_unchanged, database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +41,112 @@ PAGES = {
     ),
 }
 
+# Every form of the meeting pages: (url, data, {persona: status}). A 302 is the change made
+# (the page goes back with no error); anonymous visitors are sent to log in.
+POSTS = {
+    "answer": (
+        lambda o: f"/meetings/{o.meeting.pk}/rsvp/",
+        lambda o: {"response": "accepted"},
+        dict(coordinator=403, invited=302, invited_member=403, member=404, other=404),
+    ),
+    "record an answer by phone": (
+        lambda o: f"/meetings/{o.meeting.pk}/rsvp/",
+        lambda o: {"response": "tentative", "agency": o.agency("invited").pk},
+        dict(coordinator=302, invited=403, invited_member=403, member=404, other=404),
+    ),
+    "change": (
+        lambda o: f"/meetings/{o.meeting.pk}/edit/",
+        lambda o: {
+            "title": "Weekly deconfliction call",
+            "kind": "task_force_meeting",
+            "starts_at": "2026-10-20T09:00",
+            "ends_at": "2026-10-20T10:30",
+            "timezone": "America/Chicago",
+            "recurrence": "FREQ=WEEKLY;COUNT=10",
+            "invited_agencies": [o.agency("manager").pk, o.agency("invited").pk],
+        },
+        dict(coordinator=302, invited=403, invited_member=403, member=404, other=404),
+    ),
+    "cancel": (
+        lambda o: f"/meetings/{o.meeting.pk}/cancel/",
+        lambda o: {"reason": "Moved to the field office"},
+        dict(coordinator=302, invited=403, invited_member=403, member=404, other=404),
+    ),
+    "cancel an occurrence": (
+        lambda o: f"/meetings/{o.meeting.pk}/occurrence/",
+        lambda o: {"action": "cancel", "original_start": "2026-10-27T09:00"},
+        dict(coordinator=302, invited=403, invited_member=403, member=404, other=404),
+    ),
+    "minutes": (
+        lambda o: f"/meetings/{o.meeting.pk}/minutes/",
+        lambda o: {"minutes": "Plates shared."},
+        dict(coordinator=302, invited=403, invited_member=403, member=404, other=404),
+    ),
+    "add an action item": (
+        lambda o: f"/meetings/{o.meeting.pk}/actions/",
+        lambda o: {"description": "Send plates", "assignee_agency": o.agency("invited").pk},
+        dict(coordinator=302, invited=403, invited_member=403, member=404, other=404),
+    ),
+    "mark an action item done": (
+        lambda o: f"/meetings/{o.meeting.pk}/actions/{o.action_item.pk}/done/",
+        lambda o: {"done": "1"},
+        dict(coordinator=302, invited=302, invited_member=302, member=404, other=404),
+    ),
+    "register": (
+        lambda o: f"/meetings/{o.training.pk}/register/",
+        lambda o: {},
+        dict(coordinator=302, invited=302, invited_member=302, member=404, other=404),
+    ),
+    "cancel a registration": (
+        lambda o: (
+            f"/meetings/{o.registration.meeting_id}/registrations/{o.registration.pk}/cancel/"
+        ),
+        lambda o: {},
+        dict(coordinator=302, invited=404, invited_member=302, member=404, other=404),
+    ),
+    "schedule": (
+        lambda o: "/meetings/new/",
+        lambda o: {
+            "task_force": o.meeting.task_force_id,
+            "title": "Operation briefing",
+            "kind": "operation_briefing",
+            "starts_at": "2026-12-03T07:00",
+            "ends_at": "2026-12-03T08:00",
+            "timezone": "America/Chicago",
+        },
+        dict(coordinator=302, invited=404, invited_member=404, member=404, other=404),
+    ),
+}
+
+
 client_for = page_client
+
+
+def training_for_invited(personas):
+    return TrainingFactory(
+        actor=personas.user("coordinator"),
+        task_force=personas.task_force,
+        starts_at=soon(30),
+        ends_at=soon(30, 16),
+        invited_agencies=[personas.agency("invited")],
+    )
+
+
+@pytest.fixture
+def objects(personas, weekly_meeting):
+    """What the forms are tried on: the weekly meeting with an action item for INV, a training
+    for INV, and another one its non-liaison member registered for."""
+    return SimpleNamespace(
+        meeting=weekly_meeting,
+        action_item=ActionItemFactory(
+            meeting=weekly_meeting, assignee_agency=personas.agency("invited")
+        ),
+        training=training_for_invited(personas),
+        registration=RegistrationFactory(
+            user=personas.user("invited_member"), meeting=training_for_invited(personas)
+        ),
+        agency=personas.agency,
+    )
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -44,6 +157,26 @@ def test_each_persona_gets_exactly_its_page_status(personas, weekly_meeting, pag
     assert response.status_code == expected[persona]
     if response.status_code != 200:
         assert b"Weekly deconfliction" not in response.content
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "anonymous"])
+@pytest.mark.parametrize("action", list(POSTS))
+def test_each_persona_gets_exactly_its_form_status(personas, objects, action, persona):
+    url, data, expected = POSTS[action]
+    client = client_for(personas, persona)
+    before = database_state()
+    response = client.post(url(objects), data(objects))
+    if persona == "anonymous":
+        assert response.status_code == 302 and "/login/" in response["Location"]
+        assert_unchanged(before)
+        return
+    assert response.status_code == expected[persona], response.content[:2000]
+    if expected[persona] in REFUSALS:
+        assert_unchanged(before)
+        assert b"Weekly deconfliction" not in response.content
+    else:
+        levels = [m.level_tag for m in get_messages(response.wsgi_request)]
+        assert "error" not in levels, [str(m) for m in get_messages(response.wsgi_request)]
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
