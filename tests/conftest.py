@@ -1,10 +1,14 @@
 """Shared fixtures of the whole suite: the personas (tests/personas.py) and what is built on
-them, API clients, fast password hashing and the guard that no read writes."""
+them, API clients, fast password hashing, the guard that no read writes, and the knob that
+runs the session with the clock moved."""
 
+import datetime as dt
+import os
 import re
 from contextlib import contextmanager
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.client import ClientHandler
 from rest_framework.test import APIClient
@@ -13,6 +17,32 @@ from agencies.services import token_issue
 
 # Every package sees the personas without a conftest of its own.
 from tests.personas import case_notes, personas, shared_case, weekly_meeting  # noqa: F401
+
+# With CROSSROADS_TEST_CLOCK_SHIFT_HOURS set (e.g. 12, or -7.5), the whole session runs with the
+# clock moved that many hours, still ticking: a test that holds only at some hours or on some
+# dates then fails in CI rather than on the day someone runs it. .ci/run uses 12.
+CLOCK_SHIFT = "CROSSROADS_TEST_CLOCK_SHIFT_HOURS"
+shifted_clock = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_configure(config):
+    hours = os.environ.get(CLOCK_SHIFT, "").strip()
+    if hours:
+        moved = dt.datetime.now(dt.UTC) + dt.timedelta(hours=float(hours))
+        config.stash[shifted_clock] = time_machine.travel(moved, tick=True)
+        config.stash[shifted_clock].start()
+
+
+def pytest_unconfigure(config):
+    if shifted_clock in config.stash:
+        config.stash[shifted_clock].stop()
+
+
+def pytest_report_header(config):
+    if shifted_clock in config.stash:
+        now = dt.datetime.now(dt.UTC)
+        return f"{CLOCK_SHIFT}={os.environ[CLOCK_SHIFT]}: the clock reads {now:%Y-%m-%d %H:%M} UTC"
+    return None
 
 
 @pytest.fixture(autouse=True)

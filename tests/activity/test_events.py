@@ -17,7 +17,7 @@ from meetings import access as meeting_access
 from meetings import services as meeting_services
 from tests.agencies.factories import UserFactory
 from tests.cases.factories import CaseShareFactory
-from tests.clock import soon
+from tests.clock import local_noon, soon
 from tests.meetings.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -76,7 +76,7 @@ def test_redaction_scrubs_the_text_from_past_events(personas, case_notes):
 def test_an_expired_share_no_longer_replays(personas, shared_case, case_notes):
     viewer, agency = personas.user("viewer"), personas.agency("viewer")
     _share_with_viewer(shared_case, agency, timezone.localdate() + dt.timedelta(days=1))
-    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+    with time_machine.travel(local_noon(2)):
         # From the day after its date the share replays nothing, before anything has run.
         assert list(live.events_for(user=viewer, agency_id=agency.pk)) == []
         call_command("end_expired_shares", stdout=StringIO())
@@ -104,7 +104,7 @@ def test_a_share_extended_without_end_replays_again(personas, shared_case, case_
     viewer, agency = personas.user("viewer"), personas.agency("viewer")
     _share_with_viewer(shared_case, agency, timezone.localdate() + dt.timedelta(days=1))
     _share_with_viewer(shared_case, agency, None)
-    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+    with time_machine.travel(local_noon(2)):
         kinds = [e.kind for e in live.events_for(user=viewer, agency_id=agency.pk)]
     assert "case.note_added" in kinds
 
@@ -127,7 +127,7 @@ def test_events_of_a_meeting_about_the_case_stop_with_the_share(personas, shared
     key = f"meetings.meeting:{meeting.pk}"
     replayed = {e.subject_key for e in live.events_for(user=viewer, agency_id=agency.pk)}
     assert key in replayed
-    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+    with time_machine.travel(local_noon(2)):
         replayed = {e.subject_key for e in live.events_for(user=viewer, agency_id=agency.pk)}
         assert key not in replayed
         assert not meeting_access.visible_meetings(viewer).filter(pk=meeting.pk).exists()

@@ -13,13 +13,15 @@ from agencies.services import membership_end
 from cases import access, services
 from cases.models import AccessLevel, Case, CaseShare, CaseStatus, NoteVisibility
 from tests.agencies.factories import AgencyFactory, person
+from tests.clock import local_noon
 
 pytestmark = pytest.mark.django_db
 
 
 def test_opening_a_case_numbers_it_and_makes_the_opener_lead_and_manager(personas, shared_case):
     case = shared_case
-    year = timezone.localdate().year
+    # The year the case was opened in the task force's zone, not the year the test reads it.
+    year = timezone.localtime(case.created_at).year
     assert case.number == f"ONE-{year}-0001"
     assert case.lead_agency == personas.agency("manager")
     assert access.agency_level(case, personas.agency("manager")) == AccessLevel.MANAGE
@@ -29,7 +31,7 @@ def test_opening_a_case_numbers_it_and_makes_the_opener_lead_and_manager(persona
         title="Second",
         kind="labor_trafficking",
     )
-    assert second.number == f"ONE-{year}-0002"
+    assert second.number == f"ONE-{timezone.localtime(second.created_at).year}-0002"
     assert second.lead_agency == personas.agency("contributor")
 
 
@@ -140,7 +142,7 @@ def test_an_expired_share_opens_nothing_and_the_daily_command_records_its_end(
         purpose="Until the end of the operation",
         expires_on=timezone.localdate() + dt.timedelta(days=1),
     )
-    with time_machine.travel(timezone.now() + dt.timedelta(days=2)):
+    with time_machine.travel(local_noon(2)):
         # Nothing has run since the date passed: the policy compares dates.
         assert not access.visible_cases(viewer).exists()
         call_command("end_expired_shares", stdout=StringIO())
