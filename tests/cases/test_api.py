@@ -7,7 +7,7 @@ from django.utils import timezone
 from activity.models import AuditRecord
 from cases import services
 from cases.models import AccessLevel, Case, Note
-from tests.cases.factories import CaseFactory, NoteFactory
+from tests.cases.factories import CaseFactory, CaseShareFactory, NoteFactory
 from tests.html import tables
 from tests.personas import api_client
 
@@ -140,7 +140,7 @@ def test_redacting_needs_a_reason(personas, case_notes):
 def test_notes_list_newest_first_with_a_cursor(personas, shared_case):
     client = api_client(personas, "manager")
     for i in range(3):
-        services.note_add(actor=personas.user("manager"), case=shared_case, body=f"n{i}")
+        NoteFactory(case=shared_case, body=f"n{i}")
     page = client.get(f"/api/v1/cases/{shared_case.pk}/notes/?page_size=2").json()
     assert [n["body"] for n in page["results"]] == ["n2", "n1"]
     assert "cursor=" in page["next"]
@@ -150,7 +150,7 @@ def test_notes_list_newest_first_with_a_cursor(personas, shared_case):
 
 def test_case_list_filters_and_orders_on_whitelisted_fields(personas, shared_case):
     manager = personas.user("manager")
-    services.case_open(
+    CaseFactory(
         actor=manager,
         task_force=personas.task_force,
         title="Truck stop",
@@ -270,7 +270,7 @@ def test_last_note_time_counts_only_readable_notes(personas, shared_case, case_n
 
 
 def test_the_access_report_hides_notes_the_manager_may_not_read(personas, shared_case, case_notes):
-    hidden = services.note_add(
+    hidden = NoteFactory(
         actor=personas.user("contributor"),
         case=shared_case,
         body="CON and EXC only",
@@ -291,9 +291,7 @@ def test_the_access_report_hides_notes_the_manager_may_not_read(personas, shared
 
 
 def test_the_lead_agencys_access_is_not_a_share_others_may_change(personas, shared_case):
-    manager = personas.user("manager")
-    services.case_share(
-        actor=manager,
+    CaseShareFactory(
         case=shared_case,
         agency=personas.agency("contributor"),
         level=AccessLevel.MANAGE,
@@ -339,7 +337,7 @@ def test_a_forged_cursor_is_a_400_and_reads_nothing(personas, shared_case, path,
 def test_the_notes_cursor_still_pages_back_and_forth(personas, shared_case):
     client = api_client(personas, "manager")
     for i in range(3):
-        services.note_add(actor=personas.user("manager"), case=shared_case, body=f"n{i}")
+        NoteFactory(case=shared_case, body=f"n{i}")
     first = client.get(f"/api/v1/cases/{shared_case.pk}/notes/?page_size=2").json()
     second = client.get(first["next"]).json()
     assert second["previous"]

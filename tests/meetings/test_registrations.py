@@ -12,7 +12,7 @@ from meetings import services
 from meetings.models import Registration, RegistrationStatus
 from tests.agencies.factories import person
 from tests.clock import chicago
-from tests.meetings.factories import TrainingFactory
+from tests.meetings.factories import RegistrationFactory, TrainingFactory
 
 
 def training(personas, **overrides):
@@ -73,7 +73,7 @@ def test_registration_after_the_deadline_is_a_400(personas):
 @pytest.mark.django_db
 def test_registering_twice_is_refused(personas):
     course = training(personas)
-    services.registration_register(actor=personas.user("invited"), meeting=course)
+    RegistrationFactory(user=personas.user("invited"), meeting=course)
     with pytest.raises(ValidationError, match="registered already"):
         services.registration_register(actor=personas.user("invited"), meeting=course)
 
@@ -81,9 +81,9 @@ def test_registering_twice_is_refused(personas):
 @pytest.mark.django_db
 def test_the_roster_exports_as_csv_for_coordinators(personas):
     course = training(personas)
-    services.registration_register(actor=personas.user("invited"), meeting=course)
+    RegistrationFactory(user=personas.user("invited"), meeting=course)
     evil = person(personas.agency("invited"), username="eve", first_name="=HYPERLINK(1)")
-    services.registration_register(actor=evil, meeting=course)
+    RegistrationFactory(user=evil, meeting=course)
     client = APIClient()
     client.force_login(personas.user("coordinator"))
     response = client.get(f"/api/v1/meetings/{course.pk}/roster.csv")
@@ -97,7 +97,7 @@ def test_the_roster_exports_as_csv_for_coordinators(personas):
 @pytest.mark.django_db
 def test_people_see_their_own_registration_only(personas):
     course = training(personas)
-    services.registration_register(actor=personas.user("invited"), meeting=course)
+    RegistrationFactory(user=personas.user("invited"), meeting=course)
     other = APIClient()
     other.force_login(personas.user("other"))
     assert other.get(f"/api/v1/meetings/{course.pk}/registrations/").json() == []

@@ -7,6 +7,7 @@ from activity.models import AuditRecord
 from meetings import recurrence, services
 from meetings.models import Answer, Invitation, Meeting
 from tests.agencies.factories import AgencyFactory, MembershipFactory
+from tests.cases.factories import CaseFactory
 from tests.clock import CHICAGO, chicago
 from tests.meetings.factories import MeetingFactory
 
@@ -58,14 +59,7 @@ def test_invite_all_invites_every_current_member(personas):
 
 
 def test_a_meeting_about_a_case_invites_only_agencies_with_access(personas):
-    from cases import services as case_services
-
-    case = case_services.case_open(
-        actor=personas.user("coordinator"),
-        task_force=personas.task_force,
-        title="c",
-        kind="other",
-    )
+    case = CaseFactory(actor=personas.user("coordinator"), task_force=personas.task_force)
     with pytest.raises(ValidationError, match="no access to the case"):
         schedule(personas, case=case)
     meeting, _ = schedule(personas, case=case, invited_agencies=(), invite_all=True)

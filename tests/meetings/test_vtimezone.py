@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.tz import tzical
 from icalendar import Calendar
-from rest_framework.test import APIClient
 
-from meetings import services
+from tests.meetings.factories import MeetingFactory
+from tests.personas import api_client
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
@@ -19,7 +19,7 @@ UTC = dt.UTC
 
 def ics_of(personas, local: dt.datetime, zone: str) -> Calendar:
     starts = local.replace(tzinfo=ZoneInfo(zone))
-    meeting, _ = services.meeting_schedule(
+    meeting = MeetingFactory(
         actor=personas.user("coordinator"),
         task_force=personas.task_force,
         title="Briefing",
@@ -29,9 +29,7 @@ def ics_of(personas, local: dt.datetime, zone: str) -> Calendar:
         timezone_name=zone,
         invited_agencies=[personas.agency("invited")],
     )
-    client = APIClient()
-    client.force_login(personas.user("invited"))
-    response = client.get(f"/api/v1/meetings/{meeting.pk}/ics")
+    response = api_client(personas, "invited").get(f"/api/v1/meetings/{meeting.pk}/ics")
     assert response.status_code == 200, response.content
     return Calendar.from_ical(response.content)
 

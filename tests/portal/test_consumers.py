@@ -15,6 +15,7 @@ from agencies.services import agency_set_active, person_set_active
 from cases import services
 from cases.models import NoteVisibility
 from portal.asgi import application
+from tests.cases.factories import NoteFactory
 from tests.conftest import bearer_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -193,15 +194,15 @@ def test_replay_gives_exactly_the_missed_visible_events(personas, shared_case):
     from activity.models import Event
 
     last_seen = Event.objects.latest("id").pk
-    services.note_add(actor=personas.user("manager"), case=shared_case, body="missed one")
-    services.note_add(
+    NoteFactory(actor=personas.user("manager"), case=shared_case, body="missed one")
+    NoteFactory(
         actor=personas.user("contributor"),
         case=shared_case,
         body="restricted miss",
         visibility=NoteVisibility.RESTRICTED,
         restricted_to=[personas.agency("manager")],
     )
-    services.note_add(actor=personas.user("manager"), case=shared_case, body="missed two")
+    NoteFactory(actor=personas.user("manager"), case=shared_case, body="missed two")
 
     async def scenario():
         viewer = socket(cookies["viewer"], since=last_seen)
@@ -306,7 +307,7 @@ def test_the_heartbeat_flows_and_a_silent_peer_is_dropped(personas, settings):
 
 
 def test_the_events_api_gives_the_same_stream(personas, shared_case):
-    services.note_add(
+    NoteFactory(
         actor=personas.user("contributor"),
         case=shared_case,
         body="api restricted",
