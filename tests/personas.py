@@ -2,14 +2,17 @@
 access test tries every endpoint, page, event and feed by each (STYLE.md rule 10).
 
 Task Force One (``tf-one``, cases numbered ONE-YYYY-NNNN) is led by MGR; Task Force Two
-(``tf-two``) is led by OTH. Each agency has one liaison, named after its persona:
+(``tf-two``) is led by OTH. Each agency has a liaison, named after its agency's persona
+(``manager`` is MGR's liaison, ``manager.liaison`` its username); MGR and INV have one more
+person each:
 
 ============== ====== ==================================================================
 persona        agency what it is
 ============== ====== ==================================================================
 manager        MGR    the lead agency of TF1; opens the shared case and manages it
 coordinator    MGR    a member of MGR (not its liaison) who coordinates TF1: schedules
-                      and changes its meetings, sees all of them, answers none
+                      and changes its meetings and sees all of them; answers for no
+                      agency, but records an answer given by phone
 contributor    CON    a member agency that contributes to the case (adds notes); wrote
                       the restricted note
 viewer         VIEW   a member agency that may view the case
