@@ -170,9 +170,7 @@ def meeting_detail(request, pk: int):
         "rsvp_form": RsvpForm(initial=_answer_initial(invitation)),
         "record_form": RsvpForm(agencies=invited_agencies) if can_change else None,
         "action_form": ActionItemForm(agencies=invited_agencies) if can_change else None,
-        "action_items": [
-            (item, access.can_mark_done(user, item)) for item in selectors.action_items(meeting)
-        ],
+        "action_items": _action_items(user, meeting),
         "occurrences": recurrence.occurrences(
             meeting,
             now - dt.timedelta(days=1),
@@ -191,6 +189,12 @@ def meeting_detail(request, pk: int):
         "history": selectors.meeting_history(user, meeting),
     }
     return render(request, "frontend/meeting_detail.html", context)
+
+
+def _action_items(user, meeting) -> list[tuple]:
+    items = list(selectors.action_items(meeting))
+    markable = access.markable_action_item_ids(user, items)
+    return [(item, item.pk in markable) for item in items]
 
 
 def _answer_initial(invitation) -> dict | None:

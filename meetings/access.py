@@ -156,12 +156,23 @@ def can_register(user, meeting) -> bool:
     return meeting.is_training and not meeting.is_cancelled and acting_agency(user) is not None
 
 
+def markable_action_item_ids(user, items) -> set[int]:
+    """Of ``items`` (action items of one meeting), those the caller may mark done: all of
+    them for a coordinator, those assigned to the caller's agency for anyone else."""
+    items = list(items)
+    if not items:
+        return set()
+    if can_manage(user, items[0].meeting):
+        return {item.pk for item in items}
+    agency = acting_agency(user)
+    return {
+        item.pk for item in items if agency is not None and item.assignee_agency_id == agency.pk
+    }
+
+
 def can_mark_done(user, item) -> bool:
     """The assignee agency or a coordinator marks an action item done."""
-    agency = acting_agency(user)
-    return can_manage(user, item.meeting) or (
-        agency is not None and agency.pk == item.assignee_agency_id
-    )
+    return item.pk in markable_action_item_ids(user, [item])
 
 
 def shown_case_ids(user, meetings) -> set[int]:

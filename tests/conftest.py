@@ -1,22 +1,48 @@
-"""Shared fixtures: API clients and the personas of the access tests."""
+"""Shared fixtures of the whole suite: the personas (tests/personas.py) and what is built on
+them, API clients, fast password hashing, the guard that no read writes, and the knob that
+runs the session with the clock moved."""
 
+import datetime as dt
+import os
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.client import ClientHandler
 from rest_framework.test import APIClient
 
-from agencies.models import AgencyRole, MembershipRole
 from agencies.services import token_issue
-from tests.agencies.factories import (
-    AgencyFactory,
-    MembershipFactory,
-    TaskForceFactory,
-    person,
-)
+
+# Every package sees the personas without a conftest of its own.
+from tests.personas import case_notes, personas, shared_case, weekly_meeting  # noqa: F401
+
+# With CROSSROADS_TEST_CLOCK_SHIFT_HOURS set (e.g. 12, or -7.5), the whole session runs with the
+# clock moved that many hours, still ticking: a test that holds only at some hours or on some
+# dates then fails in CI rather than on the day someone runs it. .ci/run uses 12.
+CLOCK_SHIFT = "CROSSROADS_TEST_CLOCK_SHIFT_HOURS"
+shifted_clock = pytest.StashKey[time_machine.travel]()
+
+
+def pytest_configure(config):
+    hours = os.environ.get(CLOCK_SHIFT, "").strip()
+    if hours:
+        moved = dt.datetime.now(dt.UTC) + dt.timedelta(hours=float(hours))
+        config.stash[shifted_clock] = time_machine.travel(moved, tick=True)
+        config.stash[shifted_clock].start()
+
+
+def pytest_unconfigure(config):
+    if shifted_clock in config.stash:
+        config.stash[shifted_clock].stop()
+
+
+def pytest_report_header(config):
+    if shifted_clock in config.stash:
+        now = dt.datetime.now(dt.UTC)
+        return f"{CLOCK_SHIFT}={os.environ[CLOCK_SHIFT]}: the clock reads {now:%Y-%m-%d %H:%M} UTC"
+    return None
 
 
 @pytest.fixture(autouse=True)
@@ -72,42 +98,3 @@ def bearer_client(user, scope="read") -> APIClient:
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
     return client
-
-
-@dataclass
-class World:
-    """Two task forces. ``lead`` leads TF1 with ``partner`` as a member; ``outsider`` is
-    only in TF2, led by ``other_lead``. Each agency has one liaison."""
-
-    tf1: object
-    tf2: object
-    lead: object
-    partner: object
-    outsider: object
-    other_lead: object
-    lead_liaison: object
-    partner_liaison: object
-    outsider_liaison: object
-
-
-@pytest.fixture
-def world(db) -> World:
-    lead = AgencyFactory(name="Lead Agency", short_name="LEAD")
-    partner = AgencyFactory(name="Partner Agency", short_name="PART")
-    outsider = AgencyFactory(name="Outside Agency", short_name="OUT")
-    other_lead = AgencyFactory(name="Other Lead Agency", short_name="OTHER")
-    tf1 = TaskForceFactory(name="Task Force One", slug="tf-one", lead_agency=lead)
-    tf2 = TaskForceFactory(name="Task Force Two", slug="tf-two", lead_agency=other_lead)
-    MembershipFactory(task_force=tf1, agency=partner, role=MembershipRole.MEMBER)
-    MembershipFactory(task_force=tf2, agency=outsider, role=MembershipRole.AFFILIATE)
-    return World(
-        tf1=tf1,
-        tf2=tf2,
-        lead=lead,
-        partner=partner,
-        outsider=outsider,
-        other_lead=other_lead,
-        lead_liaison=person(lead, role=AgencyRole.LIAISON, username="lead.liaison"),
-        partner_liaison=person(partner, role=AgencyRole.LIAISON, username="part.liaison"),
-        outsider_liaison=person(outsider, role=AgencyRole.LIAISON, username="out.liaison"),
-    )

@@ -14,7 +14,7 @@ from cases import services as case_services
 from cases.models import AccessLevel
 from meetings import services as meeting_services
 from tests.agencies.factories import person
-from tests.meetings.test_departures import soon
+from tests.clock import soon
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +31,10 @@ def sent(monkeypatch):
     return messages
 
 
-def every_kind_happens(world) -> None:
-    manager, contributor = world.user("manager"), world.user("contributor")
-    viewer = world.user("viewer")
-    world.task_force.coordinators.add(manager)
-    case, member = world.case, world.agencies["member"]
+def every_kind_happens(personas, case) -> None:
+    manager, contributor = personas.user("manager"), personas.user("contributor")
+    viewer, coordinator = personas.user("viewer"), personas.user("coordinator")
+    member = personas.agency("member")
     case_services.case_share(
         actor=manager, case=case, agency=member, level=AccessLevel.VIEW, purpose="MOU"
     )
@@ -47,40 +46,40 @@ def every_kind_happens(world) -> None:
     case_services.note_redact(actor=contributor, note=note, reason="Wrong case")
     case_services.case_unshare(actor=manager, case=case, agency=member)
     meeting, _ = meeting_services.meeting_schedule(
-        actor=manager,
-        task_force=world.task_force,
+        actor=coordinator,
+        task_force=personas.task_force,
         title="Case review",
         kind="case_review",
         starts_at=soon(2),
         ends_at=soon(2, 11),
-        invited_agencies=[world.agencies["viewer"], member],
+        invited_agencies=[personas.agency("viewer"), member],
     )
     meeting_services.meeting_update(
-        actor=manager, meeting=meeting, starts_at=soon(4), ends_at=soon(4, 10)
+        actor=coordinator, meeting=meeting, starts_at=soon(4), ends_at=soon(4, 10)
     )
     meeting_services.meeting_rsvp(actor=viewer, meeting=meeting, response="accepted")
     training, _ = meeting_services.meeting_schedule(
-        actor=manager,
-        task_force=world.task_force,
+        actor=coordinator,
+        task_force=personas.task_force,
         title="Interdiction training",
         kind="training",
         starts_at=soon(6),
         ends_at=soon(6, 16),
-        invited_agencies=[world.agencies["viewer"]],
+        invited_agencies=[personas.agency("viewer")],
     )
     meeting_services.registration_register(
-        actor=person(world.agencies["viewer"], username="trainee"), meeting=training
+        actor=person(personas.agency("viewer"), username="trainee"), meeting=training
     )
-    meeting_services.meeting_cancel(actor=manager, meeting=training)
+    meeting_services.meeting_cancel(actor=coordinator, meeting=training)
     membership = TaskForceMembership.objects.get(agency=member, left_on__isnull=True)
     agency_services.membership_end(actor=None, membership=membership)
 
 
 def test_every_kind_round_trips_through_json_and_the_redis_serialiser(
-    case_world, sent, django_capture_on_commit_callbacks
+    personas, shared_case, sent, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        every_kind_happens(case_world)
+        every_kind_happens(personas, shared_case)
     serializer = registry.get_serializer("msgpack", random_prefix_length=12)
     kinds = set()
     for message in sent:
@@ -94,11 +93,11 @@ def test_every_kind_round_trips_through_json_and_the_redis_serialiser(
     assert kinds == set(EventKind.values)
 
 
-def test_a_payload_missing_a_declared_key_is_refused(case_world):
+def test_a_payload_missing_a_declared_key_is_refused(personas, shared_case):
     with pytest.raises(ValueError, match="meeting"):
         live.publish(
             EventKind.MEETING_CANCELLED,
-            subject=case_world.case,
+            subject=shared_case,
             payload={"reason": "no meeting in it"},
-            agency_ids=[case_world.agencies["manager"].pk],
+            agency_ids=[personas.agency("manager").pk],
         )

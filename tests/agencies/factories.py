@@ -18,6 +18,18 @@ from agencies.models import (
 PASSWORD = "correct-horse-battery"
 
 
+class ServiceFactory(factory.Factory):
+    """A factory whose objects only ``create`` makes, through a service; ``build`` would make
+    an object the services never would."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        raise NotImplementedError(f"{cls.__name__} makes objects through a service only.")
+
+
 class AgencyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Agency

@@ -53,8 +53,8 @@ def change_form(user, **overrides) -> dict:
     return data
 
 
-def test_the_admin_deactivates_a_person_and_their_tokens_stop(world):
-    user = world.partner_liaison
+def test_the_admin_deactivates_a_person_and_their_tokens_stop(personas):
+    user = personas.user("member")
     _, secret = token_issue(actor=None, user=user, name="rms")
     response = admin_client().post(
         f"/admin/auth/user/{user.pk}/change/", change_form(user, is_active=None)
@@ -67,8 +67,8 @@ def test_the_admin_deactivates_a_person_and_their_tokens_stop(world):
     assert api.get("/api/v1/me/").status_code == 401
 
 
-def test_the_admin_moves_a_person_to_another_agency(world):
-    user = world.partner_liaison
+def test_the_admin_moves_a_person_to_another_agency(personas):
+    user = personas.user("member")
     new_agency = AgencyFactory(short_name="NEWAG")
     response = admin_client().post(
         f"/admin/auth/user/{user.pk}/change/",
@@ -80,7 +80,7 @@ def test_the_admin_moves_a_person_to_another_agency(world):
     assert AuditRecord.objects.filter(action="person.agency_changed").exists()
 
 
-def test_the_admin_gives_a_new_account_its_profile(world):
+def test_the_admin_gives_a_new_account_its_profile(personas):
     User = get_user_model()
     client = admin_client()
     response = client.post(
@@ -94,12 +94,12 @@ def test_the_admin_gives_a_new_account_its_profile(world):
             "profile-INITIAL_FORMS": "0",
             "profile-MIN_NUM_FORMS": "0",
             "profile-MAX_NUM_FORMS": "1",
-            "profile-0-agency": str(world.partner.pk),
+            "profile-0-agency": str(personas.agency("member").pk),
             "profile-0-profession": "analyst",
             "profile-0-role": "member",
         },
     )
     assert response.status_code == 302, response.content[:2000]
     user = User.objects.get(username="new.analyst")
-    assert user.profile.agency == world.partner
+    assert user.profile.agency == personas.agency("member")
     assert AuditRecord.objects.filter(action="person.profile_created").exists()

@@ -3,28 +3,24 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from activity.models import AuditRecord
 from cases import services
 from cases.models import AccessLevel, Case, Note
+from tests.cases.factories import CaseFactory, CaseShareFactory, NoteFactory
+from tests.html import tables
+from tests.personas import api_client
 
 pytestmark = pytest.mark.django_db
 
 
-def logged_in(world, persona) -> APIClient:
-    client = APIClient()
-    client.force_login(world.user(persona))
-    return client
-
-
-def test_opening_a_case_over_the_api(case_world):
-    client = logged_in(case_world, "contributor")
+def test_opening_a_case_over_the_api(personas):
+    client = api_client(personas, "contributor")
     response = client.post(
         "/api/v1/cases/",
         {
             "title": "Massage parlor on Main",
-            "task_force": case_world.task_force.pk,
+            "task_force": personas.task_force.pk,
             "kind": "illicit_massage_business",
             "summary": "Tip from a hotline call.",
         },
@@ -32,7 +28,7 @@ def test_opening_a_case_over_the_api(case_world):
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["number"].startswith("CTF-")
+    assert body["number"].startswith("ONE-")
     assert body["lead_agency"]["short_name"] == "CON"
     assert body["my_level"] == "manage"
     assert body["status"] == "open"
@@ -47,61 +43,58 @@ def test_opening_a_case_over_the_api(case_world):
         ({"title": "x", "task_force": "TF", "kind": "smuggling"}, "kind"),
     ],
 )
-def test_bad_case_input_is_a_clear_400(case_world, payload, field):
+def test_bad_case_input_is_a_clear_400(personas, payload, field):
     if payload.get("task_force") == "TF":
-        payload["task_force"] = case_world.task_force.pk
+        payload["task_force"] = personas.task_force.pk
     count = Case.objects.count()
-    response = logged_in(case_world, "manager").post("/api/v1/cases/", payload, format="json")
+    response = api_client(personas, "manager").post("/api/v1/cases/", payload, format="json")
     assert response.status_code == 400
     assert field in response.json()["fields"]
     assert Case.objects.count() == count
 
 
-def test_a_task_force_of_which_the_agency_is_not_a_member_is_a_400(case_world):
-    from tests.agencies.factories import TaskForceFactory
-
-    foreign = TaskForceFactory()
-    response = logged_in(case_world, "manager").post(
+def test_a_task_force_of_which_the_agency_is_not_a_member_is_a_400(personas):
+    response = api_client(personas, "manager").post(
         "/api/v1/cases/",
-        {"title": "x", "task_force": foreign.pk, "kind": "other"},
+        {"title": "x", "task_force": personas.other_task_force.pk, "kind": "other"},
         format="json",
     )
     assert response.status_code == 400
     assert "not a member" in response.json()["detail"]
 
 
-def test_malformed_json_is_a_400(case_world):
-    response = logged_in(case_world, "manager").post(
-        f"/api/v1/cases/{case_world.case.pk}/notes/", "{not json", content_type="application/json"
+def test_malformed_json_is_a_400(personas, shared_case):
+    response = api_client(personas, "manager").post(
+        f"/api/v1/cases/{shared_case.pk}/notes/", "{not json", content_type="application/json"
     )
     assert response.status_code == 400
     assert response.json()["code"] == "parse_error"
 
 
-def test_notes_carry_their_version_as_etag(case_world):
-    client = logged_in(case_world, "contributor")
-    response = client.get(f"/api/v1/notes/{case_world.restricted_note.pk}/")
+def test_notes_carry_their_version_as_etag(personas, case_notes):
+    client = api_client(personas, "contributor")
+    response = client.get(f"/api/v1/notes/{case_notes.restricted.pk}/")
     assert response["ETag"] == '"1"'
 
 
-def test_editing_without_if_match_is_a_428_and_changes_nothing(case_world):
-    client = logged_in(case_world, "contributor")
-    url = f"/api/v1/notes/{case_world.restricted_note.pk}/"
+def test_editing_without_if_match_is_a_428_and_changes_nothing(personas, case_notes):
+    client = api_client(personas, "contributor")
+    url = f"/api/v1/notes/{case_notes.restricted.pk}/"
     response = client.patch(url, {"body": "changed"}, format="json")
     assert response.status_code == 428
     assert "If-Match" in response.json()["detail"]
-    assert Note.objects.get(pk=case_world.restricted_note.pk).version == 1
+    assert Note.objects.get(pk=case_notes.restricted.pk).version == 1
 
 
-def test_editing_an_older_version_is_a_412_and_changes_nothing(case_world):
-    client = logged_in(case_world, "contributor")
-    url = f"/api/v1/notes/{case_world.restricted_note.pk}/"
+def test_editing_an_older_version_is_a_412_and_changes_nothing(personas, case_notes):
+    client = api_client(personas, "contributor")
+    url = f"/api/v1/notes/{case_notes.restricted.pk}/"
     first = client.patch(url, {"body": "second version"}, format="json", HTTP_IF_MATCH='"1"')
     assert first.status_code == 200
     assert first["ETag"] == '"2"'
     stale = client.patch(url, {"body": "lost update"}, format="json", HTTP_IF_MATCH='"1"')
     assert stale.status_code == 412
-    assert Note.objects.get(pk=case_world.restricted_note.pk).body == "second version"
+    assert Note.objects.get(pk=case_notes.restricted.pk).body == "second version"
     revisions = client.get(f"{url}revisions/").json()
     assert [r["body"] for r in revisions] == [
         "Confidential informant CI-7 met on Tuesday.",
@@ -109,21 +102,21 @@ def test_editing_an_older_version_is_a_412_and_changes_nothing(case_world):
     ]
 
 
-def test_an_over_long_note_is_a_400(case_world):
-    response = logged_in(case_world, "manager").post(
-        f"/api/v1/cases/{case_world.case.pk}/notes/", {"body": "x" * 50_001}, format="json"
+def test_an_over_long_note_is_a_400(personas, shared_case):
+    response = api_client(personas, "manager").post(
+        f"/api/v1/cases/{shared_case.pk}/notes/", {"body": "x" * 50_001}, format="json"
     )
     assert response.status_code == 400
     assert "50,000" in response.json()["detail"]
 
 
-def test_restricting_to_an_agency_without_access_is_a_400(case_world):
-    response = logged_in(case_world, "manager").post(
-        f"/api/v1/cases/{case_world.case.pk}/notes/",
+def test_restricting_to_an_agency_without_access_is_a_400(personas, shared_case):
+    response = api_client(personas, "manager").post(
+        f"/api/v1/cases/{shared_case.pk}/notes/",
         {
             "body": "For the member",
             "visibility": "restricted",
-            "restricted_to": [case_world.agencies["member"].pk],
+            "restricted_to": [personas.agency("member").pk],
         },
         format="json",
     )
@@ -131,40 +124,40 @@ def test_restricting_to_an_agency_without_access_is_a_400(case_world):
     assert "MEM" in response.json()["detail"]
 
 
-def test_redacting_needs_a_reason(case_world):
-    client = logged_in(case_world, "manager")
-    response = client.delete(f"/api/v1/notes/{case_world.open_note.pk}/", {}, format="json")
+def test_redacting_needs_a_reason(personas, case_notes):
+    client = api_client(personas, "manager")
+    response = client.delete(f"/api/v1/notes/{case_notes.open.pk}/", {}, format="json")
     assert response.status_code == 400
     assert "reason" in response.json()["fields"]
     response = client.delete(
-        f"/api/v1/notes/{case_world.open_note.pk}/", {"reason": "Duplicate"}, format="json"
+        f"/api/v1/notes/{case_notes.open.pk}/", {"reason": "Duplicate"}, format="json"
     )
     assert response.status_code == 200
     assert response.json()["redacted"] is True
     assert response.json()["body"] == ""
 
 
-def test_notes_list_newest_first_with_a_cursor(case_world):
-    client = logged_in(case_world, "manager")
+def test_notes_list_newest_first_with_a_cursor(personas, shared_case):
+    client = api_client(personas, "manager")
     for i in range(3):
-        services.note_add(actor=case_world.user("manager"), case=case_world.case, body=f"n{i}")
-    page = client.get(f"/api/v1/cases/{case_world.case.pk}/notes/?page_size=2").json()
+        NoteFactory(case=shared_case, body=f"n{i}")
+    page = client.get(f"/api/v1/cases/{shared_case.pk}/notes/?page_size=2").json()
     assert [n["body"] for n in page["results"]] == ["n2", "n1"]
     assert "cursor=" in page["next"]
     rest = client.get(page["next"]).json()
     assert [n["body"] for n in rest["results"]][:1] == ["n0"]
 
 
-def test_case_list_filters_and_orders_on_whitelisted_fields(case_world):
-    manager = case_world.user("manager")
-    services.case_open(
+def test_case_list_filters_and_orders_on_whitelisted_fields(personas, shared_case):
+    manager = personas.user("manager")
+    CaseFactory(
         actor=manager,
-        task_force=case_world.task_force,
+        task_force=personas.task_force,
         title="Truck stop",
         kind="labor_trafficking",
         priority="urgent",
     )
-    client = logged_in(case_world, "manager")
+    client = api_client(personas, "manager")
 
     def numbers(query):
         response = client.get(f"/api/v1/cases/?{query}")
@@ -174,7 +167,7 @@ def test_case_list_filters_and_orders_on_whitelisted_fields(case_world):
     assert numbers("kind=labor_trafficking") == ["Truck stop"]
     assert numbers("q=motel") == ["Motel corridor investigation"]
     assert numbers("ordering=priority")[0] == "Truck stop"
-    assert numbers(f"lead_agency={case_world.agencies['manager'].pk}&status=open") == [
+    assert numbers(f"lead_agency={personas.agency('manager').pk}&status=open") == [
         "Truck stop",
         "Motel corridor investigation",
     ]
@@ -183,31 +176,31 @@ def test_case_list_filters_and_orders_on_whitelisted_fields(case_world):
     assert "ordering" in bad.json()["fields"]
 
 
-def test_reads_are_audited_with_the_notes_read(case_world):
-    client = logged_in(case_world, "viewer")
-    client.get(f"/api/v1/cases/{case_world.case.pk}/")
-    client.get(f"/api/v1/cases/{case_world.case.pk}/notes/", REMOTE_ADDR="192.0.2.9")
-    reads = AuditRecord.objects.filter(action="case.read", actor=case_world.user("viewer"))
+def test_reads_are_audited_with_the_notes_read(personas, shared_case, case_notes):
+    client = api_client(personas, "viewer")
+    client.get(f"/api/v1/cases/{shared_case.pk}/")
+    client.get(f"/api/v1/cases/{shared_case.pk}/notes/", REMOTE_ADDR="192.0.2.9")
+    reads = AuditRecord.objects.filter(action="case.read", actor=personas.user("viewer"))
     assert reads.count() == 2
     notes_read = reads.order_by("-id").first()
-    assert notes_read.changes["notes"] == [case_world.open_note.pk]
+    assert notes_read.changes["notes"] == [case_notes.open.pk]
     assert notes_read.ip_address == "192.0.2.9"
 
 
-def test_the_access_report_shows_who_read_what(case_world):
-    logged_in(case_world, "viewer").get(f"/api/v1/cases/{case_world.case.pk}/notes/")
+def test_the_access_report_shows_who_read_what(personas, shared_case, case_notes):
+    api_client(personas, "viewer").get(f"/api/v1/cases/{shared_case.pk}/notes/")
     report = (
-        logged_in(case_world, "manager")
-        .get(f"/api/v1/cases/{case_world.case.pk}/access-report/")
+        api_client(personas, "manager")
+        .get(f"/api/v1/cases/{shared_case.pk}/access-report/")
         .json()["results"]
     )
     assert report[0]["agency"]["short_name"] == "VIEW"
-    assert report[0]["notes"] == [case_world.open_note.pk]
+    assert report[0]["notes"] == [case_notes.open.pk]
 
 
-def test_patch_changes_status_and_outcomes_together(case_world):
-    response = logged_in(case_world, "manager").patch(
-        f"/api/v1/cases/{case_world.case.pk}/",
+def test_patch_changes_status_and_outcomes_together(personas, shared_case):
+    response = api_client(personas, "manager").patch(
+        f"/api/v1/cases/{shared_case.pk}/",
         {"status": "active", "arrests": 2, "status_reason": "Warrant served"},
         format="json",
     )
@@ -215,95 +208,99 @@ def test_patch_changes_status_and_outcomes_together(case_world):
     assert (response.json()["status"], response.json()["arrests"]) == ("active", 2)
 
 
-def test_an_impossible_status_change_is_a_400(case_world):
-    client = logged_in(case_world, "manager")
-    client.patch(f"/api/v1/cases/{case_world.case.pk}/", {"status": "closed"}, format="json")
+def test_an_impossible_status_change_is_a_400(personas, shared_case):
+    client = api_client(personas, "manager")
+    client.patch(f"/api/v1/cases/{shared_case.pk}/", {"status": "closed"}, format="json")
     response = client.patch(
-        f"/api/v1/cases/{case_world.case.pk}/", {"status": "referred"}, format="json"
+        f"/api/v1/cases/{shared_case.pk}/", {"status": "referred"}, format="json"
     )
     assert response.status_code == 400
     assert "cannot become" in response.json()["detail"]
 
 
-def test_negative_outcomes_are_a_400(case_world):
-    response = logged_in(case_world, "manager").patch(
-        f"/api/v1/cases/{case_world.case.pk}/", {"arrests": -1}, format="json"
+def test_negative_outcomes_are_a_400(personas, shared_case):
+    response = api_client(personas, "manager").patch(
+        f"/api/v1/cases/{shared_case.pk}/", {"arrests": -1}, format="json"
     )
     assert response.status_code == 400
 
 
-def test_case_list_runs_a_fixed_number_of_queries(case_world, django_assert_max_num_queries):
-    manager = case_world.user("manager")
+def test_case_list_runs_a_fixed_number_of_queries(
+    personas, shared_case, django_assert_max_num_queries
+):
+    manager = personas.user("manager")
     for i in range(25):
-        case = services.case_open(
-            actor=manager, task_force=case_world.task_force, title=f"Case {i}", kind="other"
+        NoteFactory(
+            case=CaseFactory(actor=manager, task_force=personas.task_force, title=f"Case {i}"),
+            actor=manager,
         )
-        services.note_add(actor=manager, case=case, body="note")
-    client = logged_in(case_world, "manager")
+    client = api_client(personas, "manager")
     with django_assert_max_num_queries(10):
         response = client.get("/api/v1/cases/?page_size=100")
     assert len(response.json()["results"]) == 26
 
 
-def test_notes_list_runs_a_fixed_number_of_queries(case_world, django_assert_max_num_queries):
-    for i in range(30):
-        services.note_add(
-            actor=case_world.user("contributor"),
-            case=case_world.case,
-            body=f"n{i}",
-            visibility="restricted",
-            restricted_to=[case_world.agencies["manager"]],
-        )
-    client = logged_in(case_world, "manager")
+def test_notes_list_runs_a_fixed_number_of_queries(
+    personas, shared_case, case_notes, django_assert_max_num_queries
+):
+    NoteFactory.create_batch(
+        30,
+        actor=personas.user("contributor"),
+        case=shared_case,
+        visibility="restricted",
+        restricted_to=[personas.agency("manager")],
+    )
+    client = api_client(personas, "manager")
     with django_assert_max_num_queries(14):
-        response = client.get(f"/api/v1/cases/{case_world.case.pk}/notes/?page_size=100")
+        response = client.get(f"/api/v1/cases/{shared_case.pk}/notes/?page_size=100")
     assert len(response.json()["results"]) == 32
 
 
-def test_last_note_time_counts_only_readable_notes(case_world):
-    viewer = logged_in(case_world, "viewer")
+def test_last_note_time_counts_only_readable_notes(personas, shared_case, case_notes):
+    viewer = api_client(personas, "viewer")
     before = viewer.get("/api/v1/cases/").json()["results"][0]["last_note_at"]
     services.note_add(
-        actor=case_world.user("contributor"),
-        case=case_world.case,
+        actor=personas.user("contributor"),
+        case=shared_case,
         body="secret",
         visibility="restricted",
-        restricted_to=[case_world.agencies["manager"]],
+        restricted_to=[personas.agency("manager")],
     )
     assert viewer.get("/api/v1/cases/").json()["results"][0]["last_note_at"] == before
 
 
-def test_the_access_report_hides_notes_the_manager_may_not_read(case_world):
-    hidden = services.note_add(
-        actor=case_world.user("contributor"),
-        case=case_world.case,
+def test_the_access_report_hides_notes_the_manager_may_not_read(personas, shared_case, case_notes):
+    hidden = NoteFactory(
+        actor=personas.user("contributor"),
+        case=shared_case,
         body="CON and EXC only",
         visibility="restricted",
-        restricted_to=[case_world.agencies["excluded"]],
+        restricted_to=[personas.agency("excluded")],
     )
-    logged_in(case_world, "excluded").get(f"/api/v1/cases/{case_world.case.pk}/notes/")
-    manager = logged_in(case_world, "manager")
-    report = manager.get(f"/api/v1/cases/{case_world.case.pk}/access-report/").json()["results"]
+    api_client(personas, "excluded").get(f"/api/v1/cases/{shared_case.pk}/notes/")
+    manager = api_client(personas, "manager")
+    report = manager.get(f"/api/v1/cases/{shared_case.pk}/access-report/").json()["results"]
     assert hidden.pk not in report[0]["notes"]
-    assert case_world.open_note.pk in report[0]["notes"]
-    page = manager.get(f"/cases/{case_world.case.pk}/access-report/").content.decode()
-    assert f"{case_world.open_note.pk}" in page
-    assert f", {hidden.pk}" not in page and f"{hidden.pk}, " not in page
+    assert case_notes.open.pk in report[0]["notes"]
+    # The page, read by its structure: the notes of each read, in context and in the table
+    # (searching the page for an id would also match the digits of its dates and times).
+    page = manager.get(f"/cases/{shared_case.pk}/access-report/")
+    assert [notes for _, notes in page.context["rows"]] == [[case_notes.open.pk]]
+    every_read = tables(page.content.decode())["Every read"]
+    assert [row[3] for row in every_read] == [str(case_notes.open.pk)]
 
 
-def test_the_lead_agencys_access_is_not_a_share_others_may_change(case_world):
-    manager = case_world.user("manager")
-    services.case_share(
-        actor=manager,
-        case=case_world.case,
-        agency=case_world.agencies["contributor"],
+def test_the_lead_agencys_access_is_not_a_share_others_may_change(personas, shared_case):
+    CaseShareFactory(
+        case=shared_case,
+        agency=personas.agency("contributor"),
         level=AccessLevel.MANAGE,
         purpose="Co-lead",
     )
-    response = logged_in(case_world, "contributor").post(
-        f"/api/v1/cases/{case_world.case.pk}/access/",
+    response = api_client(personas, "contributor").post(
+        f"/api/v1/cases/{shared_case.pk}/access/",
         {
-            "agency": case_world.agencies["manager"].pk,
+            "agency": personas.agency("manager").pk,
             "level": "manage",
             "purpose": "Time-boxed",
             "expires_on": (timezone.localdate() + dt.timedelta(days=2)).isoformat(),
@@ -312,7 +309,7 @@ def test_the_lead_agencys_access_is_not_a_share_others_may_change(case_world):
     )
     assert response.status_code == 400
     assert "agency" in response.json()["fields"]
-    share = case_world.case.shares.active().get(agency=case_world.agencies["manager"])
+    share = shared_case.shares.active().get(agency=personas.agency("manager"))
     assert share.expires_on is None and share.purpose == "Lead agency"
 
 
@@ -326,10 +323,10 @@ def test_the_lead_agencys_access_is_not_a_share_others_may_change(case_world):
         "not base64 at all",
     ],
 )
-def test_a_forged_cursor_is_a_400_and_reads_nothing(case_world, path, raw):
+def test_a_forged_cursor_is_a_400_and_reads_nothing(personas, shared_case, path, raw):
     reads = AuditRecord.objects.filter(action="case.read").count()
-    response = logged_in(case_world, "manager").get(
-        f"/api/v1/cases/{case_world.case.pk}/{path}/", {"cursor": raw}
+    response = api_client(personas, "manager").get(
+        f"/api/v1/cases/{shared_case.pk}/{path}/", {"cursor": raw}
     )
     assert response.status_code == 400
     body = response.json()
@@ -337,11 +334,11 @@ def test_a_forged_cursor_is_a_400_and_reads_nothing(case_world, path, raw):
     assert AuditRecord.objects.filter(action="case.read").count() == reads
 
 
-def test_the_notes_cursor_still_pages_back_and_forth(case_world):
-    client = logged_in(case_world, "manager")
+def test_the_notes_cursor_still_pages_back_and_forth(personas, shared_case):
+    client = api_client(personas, "manager")
     for i in range(3):
-        services.note_add(actor=case_world.user("manager"), case=case_world.case, body=f"n{i}")
-    first = client.get(f"/api/v1/cases/{case_world.case.pk}/notes/?page_size=2").json()
+        NoteFactory(case=shared_case, body=f"n{i}")
+    first = client.get(f"/api/v1/cases/{shared_case.pk}/notes/?page_size=2").json()
     second = client.get(first["next"]).json()
     assert second["previous"]
     back = client.get(second["previous"]).json()

@@ -1,9 +1,13 @@
 """The permission matrix: every case and note endpoint, tried by every persona."""
 
+from types import SimpleNamespace
+
 import pytest
 from rest_framework.test import APIClient
 
 from tests.conftest import bearer_client
+from tests.personas import api_client
+from tests.snapshots import REFUSALS, assert_unchanged, database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -19,23 +23,30 @@ PERSONAS = [
 ]
 
 
-def client_for(world, persona) -> APIClient:
-    if persona == "anonymous":
-        return APIClient()
+def client_for(personas, persona) -> APIClient:
     if persona == "read_token":
         # A read-only token of the managing agency's liaison.
-        return bearer_client(world.user("manager"), scope="read")
-    client = APIClient()
-    client.force_login(world.user(persona))
-    return client
+        return bearer_client(personas.user("manager"), scope="read")
+    return api_client(personas, persona)
 
 
-def _case(w):
-    return f"/api/v1/cases/{w.case.pk}/"
+@pytest.fixture
+def objects(personas, shared_case, case_notes):
+    """What the matrix tries: the shared case, its notes and the personas' agencies."""
+    return SimpleNamespace(
+        case=shared_case,
+        open_note=case_notes.open,
+        restricted_note=case_notes.restricted,
+        agency=personas.agency,
+    )
+
+
+def _case(o):
+    return f"/api/v1/cases/{o.case.pk}/"
 
 
 ENDPOINTS = {
-    # name: (method, url(world), body(world), {persona: status})
+    # name: (method, url(objects), body(objects), {persona: status})
     "case detail": (
         "get",
         _case,
@@ -54,7 +65,7 @@ ENDPOINTS = {
     "case edit": (
         "patch",
         _case,
-        lambda w: {"priority": "high"},
+        lambda o: {"priority": "high"},
         dict(
             manager=200,
             contributor=403,
@@ -68,7 +79,7 @@ ENDPOINTS = {
     ),
     "access list": (
         "get",
-        lambda w: f"{_case(w)}access/",
+        lambda o: f"{_case(o)}access/",
         None,
         dict(
             manager=200,
@@ -83,8 +94,8 @@ ENDPOINTS = {
     ),
     "share": (
         "post",
-        lambda w: f"{_case(w)}access/",
-        lambda w: {"agency": w.agencies["member"].pk, "level": "view", "purpose": "Request 12"},
+        lambda o: f"{_case(o)}access/",
+        lambda o: {"agency": o.agency("member").pk, "level": "view", "purpose": "Request 12"},
         dict(
             manager=201,
             contributor=403,
@@ -98,7 +109,7 @@ ENDPOINTS = {
     ),
     "unshare": (
         "delete",
-        lambda w: f"{_case(w)}access/{w.agencies['viewer'].pk}/",
+        lambda o: f"{_case(o)}access/{o.agency('viewer').pk}/",
         None,
         dict(
             manager=204,
@@ -113,7 +124,7 @@ ENDPOINTS = {
     ),
     "access report": (
         "get",
-        lambda w: f"{_case(w)}access-report/",
+        lambda o: f"{_case(o)}access-report/",
         None,
         dict(
             manager=200,
@@ -128,7 +139,7 @@ ENDPOINTS = {
     ),
     "notes list": (
         "get",
-        lambda w: f"{_case(w)}notes/",
+        lambda o: f"{_case(o)}notes/",
         None,
         dict(
             manager=200,
@@ -143,8 +154,8 @@ ENDPOINTS = {
     ),
     "add note": (
         "post",
-        lambda w: f"{_case(w)}notes/",
-        lambda w: {"body": "Follow-up interview done."},
+        lambda o: f"{_case(o)}notes/",
+        lambda o: {"body": "Follow-up interview done."},
         dict(
             manager=201,
             contributor=201,
@@ -158,7 +169,7 @@ ENDPOINTS = {
     ),
     "open note": (
         "get",
-        lambda w: f"/api/v1/notes/{w.open_note.pk}/",
+        lambda o: f"/api/v1/notes/{o.open_note.pk}/",
         None,
         dict(
             manager=200,
@@ -173,7 +184,7 @@ ENDPOINTS = {
     ),
     "restricted note": (
         "get",
-        lambda w: f"/api/v1/notes/{w.restricted_note.pk}/",
+        lambda o: f"/api/v1/notes/{o.restricted_note.pk}/",
         None,
         dict(
             manager=200,
@@ -188,8 +199,8 @@ ENDPOINTS = {
     ),
     "edit restricted note": (
         "patch",
-        lambda w: f"/api/v1/notes/{w.restricted_note.pk}/",
-        lambda w: {"body": "CI-7 met on Wednesday."},
+        lambda o: f"/api/v1/notes/{o.restricted_note.pk}/",
+        lambda o: {"body": "CI-7 met on Wednesday."},
         dict(
             manager=403,
             contributor=200,
@@ -203,8 +214,8 @@ ENDPOINTS = {
     ),
     "edit open note": (
         "patch",
-        lambda w: f"/api/v1/notes/{w.open_note.pk}/",
-        lambda w: {"body": "Schedule moved."},
+        lambda o: f"/api/v1/notes/{o.open_note.pk}/",
+        lambda o: {"body": "Schedule moved."},
         dict(
             manager=200,
             contributor=403,
@@ -218,8 +229,8 @@ ENDPOINTS = {
     ),
     "redact restricted note": (
         "delete",
-        lambda w: f"/api/v1/notes/{w.restricted_note.pk}/",
-        lambda w: {"reason": "Posted to the wrong case"},
+        lambda o: f"/api/v1/notes/{o.restricted_note.pk}/",
+        lambda o: {"reason": "Posted to the wrong case"},
         dict(
             manager=200,
             contributor=200,
@@ -233,7 +244,7 @@ ENDPOINTS = {
     ),
     "revisions of restricted note": (
         "get",
-        lambda w: f"/api/v1/notes/{w.restricted_note.pk}/revisions/",
+        lambda o: f"/api/v1/notes/{o.restricted_note.pk}/revisions/",
         None,
         dict(
             manager=200,
@@ -253,16 +264,19 @@ SECRETS = ["Motel corridor investigation", "Confidential informant CI-7", "Surve
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
-def test_each_persona_gets_exactly_its_status(case_world, endpoint, persona):
+def test_each_persona_gets_exactly_its_status(personas, objects, endpoint, persona):
     method, url, body, expected = ENDPOINTS[endpoint]
-    client = client_for(case_world, persona)
+    client = client_for(personas, persona)
     kwargs = {"format": "json"}
     if body is not None:
-        kwargs["data"] = body(case_world)
+        kwargs["data"] = body(objects)
     if method == "patch":
         kwargs["HTTP_IF_MATCH"] = '"1"'
-    response = getattr(client, method)(url(case_world), **kwargs)
+    before = database_state()
+    response = getattr(client, method)(url(objects), **kwargs)
     assert response.status_code == expected[persona], response.content
+    if method != "get" and expected[persona] in REFUSALS:
+        assert_unchanged(before)
     if response.status_code >= 400:
         text = response.content.decode()
         for secret in SECRETS:
@@ -271,43 +285,44 @@ def test_each_persona_gets_exactly_its_status(case_world, endpoint, persona):
 
 
 @pytest.mark.parametrize("persona", ["viewer", "excluded"])
-def test_agencies_outside_a_restriction_never_receive_its_text(case_world, persona):
-    client = client_for(case_world, persona)
-    listed = client.get(f"/api/v1/cases/{case_world.case.pk}/notes/").content.decode()
+def test_agencies_outside_a_restriction_never_receive_its_text(
+    personas, shared_case, case_notes, persona
+):
+    client = client_for(personas, persona)
+    listed = client.get(f"/api/v1/cases/{shared_case.pk}/notes/").content.decode()
     assert "Surveillance schedule" in listed
     assert "CI-7" not in listed
-    assert str(case_world.restricted_note.pk) not in [
-        str(n["id"])
-        for n in client.get(f"/api/v1/cases/{case_world.case.pk}/notes/").json()["results"]
+    assert str(case_notes.restricted.pk) not in [
+        str(n["id"]) for n in client.get(f"/api/v1/cases/{shared_case.pk}/notes/").json()["results"]
     ]
 
 
 @pytest.mark.parametrize("persona", ["member", "other"])
-def test_agencies_without_access_do_not_find_the_case_in_lists(case_world, persona):
-    client = client_for(case_world, persona)
+def test_agencies_without_access_do_not_find_the_case_in_lists(personas, shared_case, persona):
+    client = client_for(personas, persona)
     body = client.get("/api/v1/cases/").json()
     assert body["results"] == []
     assert "Motel corridor" not in client.get("/api/v1/cases/?q=Motel").content.decode()
 
 
-def test_membership_alone_does_not_open_a_case_sharing_does(case_world):
-    client = client_for(case_world, "member")
-    assert client.get(f"/api/v1/cases/{case_world.case.pk}/").status_code == 404
-    manager = client_for(case_world, "manager")
+def test_membership_alone_does_not_open_a_case_sharing_does(personas, shared_case):
+    client = client_for(personas, "member")
+    assert client.get(f"/api/v1/cases/{shared_case.pk}/").status_code == 404
+    manager = client_for(personas, "manager")
     manager.post(
-        f"/api/v1/cases/{case_world.case.pk}/access/",
-        {"agency": case_world.agencies["member"].pk, "level": "view", "purpose": "Request"},
+        f"/api/v1/cases/{shared_case.pk}/access/",
+        {"agency": personas.agency("member").pk, "level": "view", "purpose": "Request"},
         format="json",
     )
-    assert client.get(f"/api/v1/cases/{case_world.case.pk}/").status_code == 200
+    assert client.get(f"/api/v1/cases/{shared_case.pk}/").status_code == 200
 
 
-def test_revoking_access_hides_the_case_and_its_notes_at_once(case_world):
-    viewer = client_for(case_world, "viewer")
-    assert viewer.get(f"/api/v1/notes/{case_world.open_note.pk}/").status_code == 200
-    client_for(case_world, "manager").delete(
-        f"/api/v1/cases/{case_world.case.pk}/access/{case_world.agencies['viewer'].pk}/"
+def test_revoking_access_hides_the_case_and_its_notes_at_once(personas, shared_case, case_notes):
+    viewer = client_for(personas, "viewer")
+    assert viewer.get(f"/api/v1/notes/{case_notes.open.pk}/").status_code == 200
+    client_for(personas, "manager").delete(
+        f"/api/v1/cases/{shared_case.pk}/access/{personas.agency('viewer').pk}/"
     )
-    assert viewer.get(f"/api/v1/cases/{case_world.case.pk}/").status_code == 404
-    assert viewer.get(f"/api/v1/notes/{case_world.open_note.pk}/").status_code == 404
+    assert viewer.get(f"/api/v1/cases/{shared_case.pk}/").status_code == 404
+    assert viewer.get(f"/api/v1/notes/{case_notes.open.pk}/").status_code == 404
     assert viewer.get("/api/v1/cases/").json()["results"] == []

@@ -16,8 +16,8 @@ pytestmark = [
 ]
 
 
-def test_two_edits_of_the_same_version_one_wins_the_other_gets_412(case_world):
-    user, note = case_world.user("contributor"), case_world.restricted_note
+def test_two_edits_of_the_same_version_one_wins_the_other_gets_412(personas, case_notes):
+    user, note = personas.user("contributor"), case_notes.restricted
     barrier = threading.Barrier(2)
     statuses = []
 
@@ -44,10 +44,10 @@ def test_two_edits_of_the_same_version_one_wins_the_other_gets_412(case_world):
     assert note.revisions.get(version=2).body == note.body
 
 
-def test_many_cases_opened_at_once_get_distinct_numbers(case_world):
+def test_many_cases_opened_at_once_get_distinct_numbers(personas, shared_case, case_notes):
     from cases import services
 
-    user, task_force = case_world.user("manager"), case_world.task_force
+    user, task_force = personas.user("manager"), personas.task_force
     barrier = threading.Barrier(4)
     errors = []
 

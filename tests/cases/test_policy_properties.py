@@ -14,6 +14,7 @@ from agencies.models import AgencyRole
 from cases import access, services
 from cases.models import AccessLevel, NoteVisibility
 from tests.agencies.factories import AgencyFactory, MembershipFactory, TaskForceFactory, person
+from tests.cases.factories import CaseFactory
 
 AGENCIES = 5  # index 0 leads the case
 
@@ -63,9 +64,7 @@ class PolicyMatchesOracle(TestCase):
         for agency in self.agencies[1:]:
             MembershipFactory(task_force=task_force, agency=agency)
         self.users = [person(a, role=AgencyRole.LIAISON) for a in self.agencies]
-        self.case = services.case_open(
-            actor=self.users[0], task_force=task_force, title="Property case", kind="other"
-        )
+        self.case = CaseFactory(actor=self.users[0], task_force=task_force, title="Property case")
 
     def apply(self, oracle, step):
         kind = step[0]

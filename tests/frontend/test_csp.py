@@ -3,6 +3,7 @@ script or handler, no inline style, nothing from another host."""
 
 import datetime as dt
 from html.parser import HTMLParser
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,56 +15,56 @@ from django.utils import timezone
 
 from agencies.invitations import invitation_path
 from frontend import urls as frontend_urls
-from meetings.services import meeting_schedule
 from tests.agencies.factories import AgencyFactory, TaskForceFactory, person
+from tests.meetings.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
 HOST = "testserver"
 
-# Each page of the portal: who opens it and where, in the world of tests/cases/personas.py
-# (``c``) with a meeting (``m``) that its managing agency's liaison coordinates.
+# Each page of the portal: who opens it and where, among the personas (``p``) with the shared
+# case, its notes and a meeting that the managing agency's liaison coordinates (``o``).
 PAGES = {
-    "login": (None, lambda c, m: "/login/"),
-    "home": ("case", lambda c, m: "/"),
-    "directory": ("case", lambda c, m: "/directory/"),
-    "agency-detail": ("case", lambda c, m: f"/directory/agencies/{c.agencies['viewer'].pk}/"),
+    "login": (None, lambda p, o: "/login/"),
+    "home": ("case", lambda p, o: "/"),
+    "directory": ("case", lambda p, o: "/directory/"),
+    "agency-detail": ("case", lambda p, o: f"/directory/agencies/{p.agency('viewer').pk}/"),
     "task-force-detail": (
         "case",
-        lambda c, m: f"/directory/task-forces/{c.task_force.slug}/",
+        lambda p, o: f"/directory/task-forces/{p.task_force.slug}/",
     ),
-    "case-list": ("case", lambda c, m: "/cases/"),
-    "case-open": ("case", lambda c, m: "/cases/new/"),
-    "case-detail": ("case", lambda c, m: f"/cases/{c.case.pk}/"),
-    "case-edit": ("case", lambda c, m: f"/cases/{c.case.pk}/edit/"),
-    "case-access-report": ("case", lambda c, m: f"/cases/{c.case.pk}/access-report/"),
-    "note-edit": ("case", lambda c, m: f"/notes/{c.open_note.pk}/edit/"),
-    "note-revisions": ("case", lambda c, m: f"/notes/{c.open_note.pk}/revisions/"),
-    "meeting-calendar": ("meeting", lambda c, m: "/meetings/"),
-    "meeting-week": ("meeting", lambda c, m: "/meetings/?view=week"),
-    "meeting-schedule": ("meeting", lambda c, m: "/meetings/new/"),
-    "meeting-detail": ("meeting", lambda c, m: f"/meetings/{m.pk}/"),
-    "meeting-edit": ("meeting", lambda c, m: f"/meetings/{m.pk}/edit/"),
-    "calendar-subscription": ("case", lambda c, m: "/calendar/"),
-    "api-docs": ("case", lambda c, m: "/api/docs/"),
-    "account-security": ("case", lambda c, m: "/account/"),
-    "mfa-enrol": ("case", lambda c, m: "/account/mfa/enrol/"),
-    "password_change": ("case", lambda c, m: "/account/password/"),
-    "password_reset": (None, lambda c, m: "/password/reset/"),
-    "password_reset_done": (None, lambda c, m: "/password/reset/sent/"),
-    "password_reset_complete": (None, lambda c, m: "/password/reset/complete/"),
-    "audit-trail": ("admin", lambda c, m: "/audit/"),
-    "admin-index": ("admin", lambda c, m: "/admin/"),
-    "admin-changelist": ("admin", lambda c, m: "/admin/auth/user/"),
-    "admin-change": ("admin", lambda c, m: f"/admin/auth/user/{c.user('manager').pk}/change/"),
-    "people-list": ("people", lambda c, m: "/agency/people/"),
-    "person-invite": ("people", lambda c, m: "/agency/people/invite/"),
-    "person-detail": ("people", lambda c, m: f"/agency/people/{c.user('manager').pk}/"),
+    "case-list": ("case", lambda p, o: "/cases/"),
+    "case-open": ("case", lambda p, o: "/cases/new/"),
+    "case-detail": ("case", lambda p, o: f"/cases/{o.case.pk}/"),
+    "case-edit": ("case", lambda p, o: f"/cases/{o.case.pk}/edit/"),
+    "case-access-report": ("case", lambda p, o: f"/cases/{o.case.pk}/access-report/"),
+    "note-edit": ("case", lambda p, o: f"/notes/{o.open_note.pk}/edit/"),
+    "note-revisions": ("case", lambda p, o: f"/notes/{o.open_note.pk}/revisions/"),
+    "meeting-calendar": ("meeting", lambda p, o: "/meetings/"),
+    "meeting-week": ("meeting", lambda p, o: "/meetings/?view=week"),
+    "meeting-schedule": ("meeting", lambda p, o: "/meetings/new/"),
+    "meeting-detail": ("meeting", lambda p, o: f"/meetings/{o.meeting.pk}/"),
+    "meeting-edit": ("meeting", lambda p, o: f"/meetings/{o.meeting.pk}/edit/"),
+    "calendar-subscription": ("case", lambda p, o: "/calendar/"),
+    "api-docs": ("case", lambda p, o: "/api/docs/"),
+    "account-security": ("case", lambda p, o: "/account/"),
+    "mfa-enrol": ("case", lambda p, o: "/account/mfa/enrol/"),
+    "password_change": ("case", lambda p, o: "/account/password/"),
+    "password_reset": (None, lambda p, o: "/password/reset/"),
+    "password_reset_done": (None, lambda p, o: "/password/reset/sent/"),
+    "password_reset_complete": (None, lambda p, o: "/password/reset/complete/"),
+    "audit-trail": ("admin", lambda p, o: "/audit/"),
+    "admin-index": ("admin", lambda p, o: "/admin/"),
+    "admin-changelist": ("admin", lambda p, o: "/admin/auth/user/"),
+    "admin-change": ("admin", lambda p, o: f"/admin/auth/user/{p.user('manager').pk}/change/"),
+    "people-list": ("people", lambda p, o: "/agency/people/"),
+    "person-invite": ("people", lambda p, o: "/agency/people/invite/"),
+    "person-detail": ("people", lambda p, o: f"/agency/people/{p.user('manager').pk}/"),
     "person-deactivate": (
         "people",
-        lambda c, m: f"/agency/people/{c.user('manager').pk}/deactivate/",
+        lambda p, o: f"/agency/people/{p.user('manager').pk}/deactivate/",
     ),
-    "invitation-accept": (None, lambda c, m: invitation_link(c.agencies["manager"])),
+    "invitation-accept": (None, lambda p, o: invitation_link(p.agency("manager"))),
 }
 
 # Routes of frontend/urls.py that are not pages: forms post to them, or they answer files.
@@ -107,26 +108,27 @@ def invitation_link(agency) -> str:
 
 
 @pytest.fixture
-def pages(case_world):
-    coordinator = case_world.user("manager")
-    case_world.task_force.coordinators.add(coordinator)
+def pages(personas, shared_case, case_notes):
+    # The managing agency's liaison, made a coordinator, opens every page and sees the most.
+    coordinator = personas.user("manager")
+    personas.task_force.coordinators.add(coordinator)
     # A coordinator of two task forces sees the task force switch of the meeting form.
-    TaskForceFactory(lead_agency=case_world.agencies["manager"]).coordinators.add(coordinator)
+    TaskForceFactory(lead_agency=personas.agency("manager")).coordinators.add(coordinator)
     starts_at = timezone.now().replace(microsecond=0) + dt.timedelta(days=7)
-    meeting, _ = meeting_schedule(
+    meeting = MeetingFactory(
         actor=coordinator,
-        task_force=case_world.task_force,
+        task_force=personas.task_force,
         title="Deconfliction call",
         kind="task_force_meeting",
         starts_at=starts_at,
         ends_at=starts_at + dt.timedelta(hours=1),
         recurrence_rule="FREQ=WEEKLY;COUNT=4",
-        invited_agencies=[case_world.agencies["manager"], case_world.agencies["viewer"]],
+        invited_agencies=[personas.agency("manager"), personas.agency("viewer")],
     )
     admin = person(AgencyFactory(), username="root", is_superuser=True)
     admin.is_staff = True
     admin.save()
-    people_admin = person(case_world.agencies["manager"], is_agency_admin=True)
+    people_admin = person(personas.agency("manager"), is_agency_admin=True)
     users = {"case": coordinator, "meeting": coordinator, "admin": admin, "people": people_admin}
 
     def fetch(name: str):
@@ -134,7 +136,8 @@ def pages(case_world):
         client = Client()
         if persona is not None:
             client.force_login(users[persona])
-        response = client.get(url(case_world, meeting))
+        objects = SimpleNamespace(case=shared_case, open_note=case_notes.open, meeting=meeting)
+        response = client.get(url(personas, objects))
         assert response.status_code == 200, (name, response.status_code)
         return response
 

@@ -4,6 +4,8 @@ import pytest
 from rest_framework.test import APIClient
 
 from tests.conftest import bearer_client
+from tests.personas import api_client
+from tests.snapshots import REFUSALS, assert_unchanged, database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -11,25 +13,22 @@ PERSONAS = [
     "coordinator",
     "invited",
     "invited_member",
-    "uninvited",
+    "member",
     "other",
     "anonymous",
     "read_token",
 ]
 
 
-def client_for(world, persona) -> APIClient:
-    if persona == "anonymous":
-        return APIClient()
+def client_for(personas, persona) -> APIClient:
     if persona == "read_token":
-        return bearer_client(world.user("invited"), scope="read")
-    client = APIClient()
-    client.force_login(world.user(persona))
-    return client
+        # A read-only token of the invited agency's liaison.
+        return bearer_client(personas.user("invited"), scope="read")
+    return api_client(personas, persona)
 
 
-def _m(w):
-    return f"/api/v1/meetings/{w.meeting.pk}/"
+def _m(meeting):
+    return f"/api/v1/meetings/{meeting.pk}/"
 
 
 ENDPOINTS = {
@@ -41,7 +40,7 @@ ENDPOINTS = {
             coordinator=200,
             invited=200,
             invited_member=200,
-            uninvited=404,
+            member=404,
             other=404,
             anonymous=401,
             read_token=200,
@@ -49,13 +48,13 @@ ENDPOINTS = {
     ),
     "ics": (
         "get",
-        lambda w: f"{_m(w)[:-1]}/ics",
+        lambda m: f"{_m(m)[:-1]}/ics",
         None,
         dict(
             coordinator=200,
             invited=200,
             invited_member=200,
-            uninvited=404,
+            member=404,
             other=404,
             anonymous=401,
             read_token=200,
@@ -64,12 +63,12 @@ ENDPOINTS = {
     "change": (
         "patch",
         _m,
-        lambda w: {"agenda": "New agenda"},
+        lambda m: {"agenda": "New agenda"},
         dict(
             coordinator=200,
             invited=403,
             invited_member=403,
-            uninvited=404,
+            member=404,
             other=404,
             anonymous=401,
             read_token=403,
@@ -83,7 +82,7 @@ ENDPOINTS = {
             coordinator=200,
             invited=403,
             invited_member=403,
-            uninvited=404,
+            member=404,
             other=404,
             anonymous=401,
             read_token=403,
@@ -91,13 +90,13 @@ ENDPOINTS = {
     ),
     "rsvp": (
         "post",
-        lambda w: f"{_m(w)}rsvp/",
-        lambda w: {"response": "accepted"},
+        lambda m: f"{_m(m)}rsvp/",
+        lambda m: {"response": "accepted"},
         dict(
             coordinator=403,
             invited=200,
             invited_member=403,
-            uninvited=404,
+            member=404,
             other=404,
             anonymous=401,
             read_token=403,
@@ -105,13 +104,13 @@ ENDPOINTS = {
     ),
     "cancel occurrence": (
         "post",
-        lambda w: f"{_m(w)}occurrences/",
-        lambda w: {"original_start": "2026-10-27T09:00:00-05:00", "action": "cancel"},
+        lambda m: f"{_m(m)}occurrences/",
+        lambda m: {"original_start": "2026-10-27T09:00:00-05:00", "action": "cancel"},
         dict(
             coordinator=200,
             invited=403,
             invited_member=403,
-            uninvited=404,
+            member=404,
             other=404,
             anonymous=401,
             read_token=403,
@@ -119,13 +118,13 @@ ENDPOINTS = {
     ),
     "registrations": (
         "get",
-        lambda w: f"{_m(w)}registrations/",
+        lambda m: f"{_m(m)}registrations/",
         None,
         dict(
             coordinator=200,
             invited=200,
             invited_member=200,
-            uninvited=404,
+            member=404,
             other=404,
             anonymous=401,
             read_token=200,
@@ -133,13 +132,13 @@ ENDPOINTS = {
     ),
     "roster": (
         "get",
-        lambda w: f"{_m(w)}roster.csv",
+        lambda m: f"{_m(m)}roster.csv",
         None,
         dict(
             coordinator=200,
             invited=403,
             invited_member=403,
-            uninvited=404,
+            member=404,
             other=404,
             anonymous=401,
             read_token=403,
@@ -150,45 +149,47 @@ ENDPOINTS = {
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("endpoint", list(ENDPOINTS))
-def test_each_persona_gets_exactly_its_status(meeting_world, endpoint, persona):
+def test_each_persona_gets_exactly_its_status(personas, weekly_meeting, endpoint, persona):
     method, url, body, expected = ENDPOINTS[endpoint]
+    client = client_for(personas, persona)
     kwargs = {"format": "json"}
     if body is not None:
-        kwargs["data"] = body(meeting_world)
-    response = getattr(client_for(meeting_world, persona), method)(url(meeting_world), **kwargs)
+        kwargs["data"] = body(weekly_meeting)
+    before = database_state()
+    response = getattr(client, method)(url(weekly_meeting), **kwargs)
     assert response.status_code == expected[persona], response.content
+    if method != "get" and expected[persona] in REFUSALS:
+        assert_unchanged(before)
     if response.status_code >= 400:
         assert b"Weekly deconfliction" not in response.content
         assert b"Targets and overlaps" not in response.content
 
 
-@pytest.mark.parametrize("persona", ["uninvited", "other"])
-def test_uninvited_agencies_do_not_find_the_meeting_in_lists(meeting_world, persona):
+@pytest.mark.parametrize("persona", ["member", "other"])
+def test_uninvited_agencies_do_not_find_the_meeting_in_lists(personas, weekly_meeting, persona):
     body = (
-        client_for(meeting_world, persona)
+        client_for(personas, persona)
         .get("/api/v1/meetings/?from=2026-10-01T00:00:00Z&to=2027-01-01T00:00:00Z")
         .json()
     )
     assert body["results"] == []
 
 
-def test_only_coordinators_schedule(meeting_world):
+def test_only_coordinators_schedule(personas):
     payload = {
         "title": "Case review",
-        "task_force": meeting_world.task_force.pk,
+        "task_force": personas.task_force.pk,
         "kind": "case_review",
         "starts_at": "2026-12-01T15:00:00Z",
         "ends_at": "2026-12-01T16:00:00Z",
     }
     assert (
-        client_for(meeting_world, "invited")
+        client_for(personas, "invited")
         .post("/api/v1/meetings/", payload, format="json")
         .status_code
         == 403
     )
-    created = client_for(meeting_world, "coordinator").post(
-        "/api/v1/meetings/", payload, format="json"
-    )
+    created = client_for(personas, "coordinator").post("/api/v1/meetings/", payload, format="json")
     assert created.status_code == 201
     assert created.json()["conflicts"] == []
     assert created.json()["timezone"] == "America/Chicago"

@@ -1,8 +1,6 @@
 """An agency that leaves a task force, or loses the case a meeting is about, loses the
 meeting everywhere: the API, replay, its calendar feed, answers and registrations."""
 
-import datetime as dt
-
 import pytest
 from django.utils import timezone
 from icalendar import Calendar
@@ -15,14 +13,10 @@ from cases import services as case_services
 from meetings import services
 from meetings.models import CalendarFeed, Registration, RegistrationStatus
 from tests.agencies.factories import person
+from tests.clock import soon
+from tests.meetings.factories import MeetingFactory, RegistrationFactory, TrainingFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def soon(days: int, hour: int = 9) -> dt.datetime:
-    """A moment ``days`` from now at ``hour`` UTC: meetings that are still to come."""
-    day = timezone.now().date() + dt.timedelta(days=days)
-    return dt.datetime.combine(day, dt.time(hour), tzinfo=dt.UTC)
 
 
 def client_of(user) -> APIClient:
@@ -47,41 +41,40 @@ def feed_uids(client, user) -> set[str]:
     return {str(c["uid"]) for c in Calendar.from_ical(response.content).walk("VEVENT")}
 
 
-def briefing(world, **overrides):
+def briefing(personas, **overrides):
     params = dict(
-        actor=world.user("coordinator"),
-        task_force=world.task_force,
+        actor=personas.user("coordinator"),
+        task_force=personas.task_force,
         title="Operation briefing",
         kind="operation_briefing",
         starts_at=soon(3),
         ends_at=soon(3, 11),
         location="Field office",
-        invited_agencies=[world.agencies["coordinator"], world.agencies["invited"]],
+        invited_agencies=[personas.agency("manager"), personas.agency("invited")],
         confidential=True,
     )
     params.update(overrides)
-    meeting, _ = services.meeting_schedule(**params)
-    return meeting
+    return MeetingFactory(**params)
 
 
-def end_membership(world, persona):
+def end_membership(personas, persona):
     membership = TaskForceMembership.objects.get(
-        task_force=world.task_force, agency=world.agencies[persona], left_on__isnull=True
+        task_force=personas.task_force, agency=personas.agency(persona), left_on__isnull=True
     )
     return agency_services.membership_end(
         actor=None, membership=membership, left_on=timezone.localdate()
     )
 
 
-def test_an_agency_that_leaves_the_task_force_loses_its_meetings(client, meeting_world):
-    meeting = briefing(meeting_world)
-    liaison = meeting_world.user("invited")
+def test_an_agency_that_leaves_the_task_force_loses_its_meetings(client, personas):
+    meeting = briefing(personas)
+    liaison = personas.user("invited")
     uid = f"meeting-{meeting.pk}@"
     assert any(u.startswith(uid) for u in feed_uids(client, liaison))
 
-    end_membership(meeting_world, "invited")
+    end_membership(personas, "invited")
     services.meeting_update(
-        actor=meeting_world.user("coordinator"), meeting=meeting, location="New safe house"
+        actor=personas.user("coordinator"), meeting=meeting, location="New safe house"
     )
 
     api = client_of(liaison)
@@ -91,112 +84,113 @@ def test_an_agency_that_leaves_the_task_force_loses_its_meetings(client, meeting
     assert response.status_code == 404
     assert meeting.pk not in replayed_meeting_ids(liaison)
     assert not any(u.startswith(uid) for u in feed_uids(client, liaison))
-    assert not meeting.invitations.filter(agency=meeting_world.agencies["invited"]).exists()
+    assert not meeting.invitations.filter(agency=personas.agency("invited")).exists()
 
 
-def test_the_departed_agency_hears_that_the_meeting_is_withdrawn(meeting_world):
-    meeting = briefing(meeting_world)
-    end_membership(meeting_world, "invited")
-    results = client_of(meeting_world.user("invited")).get("/api/v1/events/").json()["results"]
+def test_the_departed_agency_hears_that_the_meeting_is_withdrawn(personas, weekly_meeting):
+    meeting = briefing(personas)
+    end_membership(personas, "invited")
+    results = client_of(personas.user("invited")).get("/api/v1/events/").json()["results"]
     withdrawn = [e for e in results if e["kind"] == "meeting.withdrawn"]
     # The briefing and the weekly series it was invited to.
-    expected = {meeting.pk, meeting_world.meeting.pk}
+    expected = {meeting.pk, weekly_meeting.pk}
     assert {e["payload"]["meeting"]["id"] for e in withdrawn} == expected
     # It learns that access ended, nothing of the meeting's content.
     assert "title" not in withdrawn[0]["payload"]["meeting"]
     record = AuditRecord.objects.get(action="meeting.withdrawn", target_id=str(meeting.pk))
-    assert record.changes["agency"] == meeting_world.agencies["invited"].short_name
+    assert record.changes["agency"] == personas.agency("invited").short_name
 
 
-def test_a_past_meeting_stays_in_the_record_but_is_no_longer_seen(meeting_world):
-    meeting = briefing(meeting_world, starts_at=soon(-10), ends_at=soon(-10, 11))
-    end_membership(meeting_world, "invited")
+def test_a_past_meeting_stays_in_the_record_but_is_no_longer_seen(personas):
+    meeting = briefing(personas, starts_at=soon(-10), ends_at=soon(-10, 11))
+    end_membership(personas, "invited")
     # The invitation stays as history of who took part; it opens nothing any more.
-    assert meeting.invitations.filter(agency=meeting_world.agencies["invited"]).exists()
-    api = client_of(meeting_world.user("invited"))
+    assert meeting.invitations.filter(agency=personas.agency("invited")).exists()
+    api = client_of(personas.user("invited"))
     assert api.get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
-    assert meeting.pk not in replayed_meeting_ids(meeting_world.user("invited"))
+    assert meeting.pk not in replayed_meeting_ids(personas.user("invited"))
     listed = api.get("/api/v1/meetings/", {"from": soon(-30).isoformat()}).json()["results"]
     assert meeting.pk not in {m["id"] for m in listed}
 
 
-def test_a_training_open_to_all_stays_open_to_the_departed_agency(meeting_world):
-    training = briefing(meeting_world, kind="training", confidential=False, open_to_all=True)
-    member = person(meeting_world.agencies["invited"], username="inv.trainee")
-    services.registration_register(actor=member, meeting=training)
-    end_membership(meeting_world, "invited")
+def test_a_training_open_to_all_stays_open_to_the_departed_agency(personas):
+    training = briefing(personas, kind="training", confidential=False, open_to_all=True)
+    member = person(personas.agency("invited"), username="invited.trainee")
+    RegistrationFactory(user=member, meeting=training)
+    end_membership(personas, "invited")
     assert client_of(member).get(f"/api/v1/meetings/{training.pk}/").status_code == 200
     assert Registration.objects.get(user=member).status == RegistrationStatus.CONFIRMED
 
 
-def test_the_registrations_of_a_departed_agency_end_and_the_line_moves_up(meeting_world):
+def test_the_registrations_of_a_departed_agency_end_and_the_line_moves_up(personas):
     training = briefing(
-        meeting_world,
+        personas,
         kind="training",
         confidential=False,
         capacity=1,
-        invited_agencies=[meeting_world.agencies["coordinator"], meeting_world.agencies["invited"]],
+        invited_agencies=[personas.agency("manager"), personas.agency("invited")],
     )
-    leaving = person(meeting_world.agencies["invited"], username="inv.trainee")
-    staying = person(meeting_world.agencies["coordinator"], username="lead.trainee")
-    services.registration_register(actor=leaving, meeting=training)
-    services.registration_register(actor=staying, meeting=training)
-    end_membership(meeting_world, "invited")
+    leaving = person(personas.agency("invited"), username="invited.trainee")
+    staying = person(personas.agency("manager"), username="lead.trainee")
+    RegistrationFactory(user=leaving, meeting=training)
+    RegistrationFactory(user=staying, meeting=training)
+    end_membership(personas, "invited")
     assert Registration.objects.get(user=leaving).status == RegistrationStatus.CANCELLED
     assert Registration.objects.get(user=staying).status == RegistrationStatus.CONFIRMED
     assert client_of(leaving).get(f"/api/v1/meetings/{training.pk}/").status_code == 404
 
 
-def test_a_revoked_agency_loses_a_training_about_the_case_it_registered_for(client, case_world):
-    manager = case_world.user("manager")
-    case_world.task_force.coordinators.add(manager)
-    training, _ = services.meeting_schedule(
-        actor=manager,
-        task_force=case_world.task_force,
+def test_a_revoked_agency_loses_a_training_about_the_case_it_registered_for(
+    client, personas, shared_case
+):
+    training = TrainingFactory(
+        actor=personas.user("coordinator"),
+        task_force=personas.task_force,
         title="Training on the motel case",
-        kind="training",
         starts_at=soon(5),
         ends_at=soon(5, 12),
-        case=case_world.case,
-        invited_agencies=[case_world.agencies["viewer"]],
+        case=shared_case,
+        invited_agencies=[personas.agency("viewer")],
     )
-    trainee = person(case_world.agencies["viewer"], username="viewer.trainee")
-    services.registration_register(actor=trainee, meeting=training)
+    trainee = person(personas.agency("viewer"), username="viewer.trainee")
+    RegistrationFactory(user=trainee, meeting=training)
     case_services.case_unshare(
-        actor=manager, case=case_world.case, agency=case_world.agencies["viewer"]
+        actor=personas.user("manager"), case=shared_case, agency=personas.agency("viewer")
     )
-    services.meeting_update(actor=manager, meeting=training, agenda="Revised agenda")
+    services.meeting_update(
+        actor=personas.user("coordinator"), meeting=training, agenda="Revised agenda"
+    )
 
-    for user in (trainee, case_world.user("viewer")):
+    for user in (trainee, personas.user("viewer")):
         assert client_of(user).get(f"/api/v1/meetings/{training.pk}/").status_code == 404
         assert training.pk not in replayed_meeting_ids(user)
         assert not any(u.startswith(f"meeting-{training.pk}@") for u in feed_uids(client, user))
     assert Registration.objects.get(user=trainee).status == RegistrationStatus.CANCELLED
 
 
-def test_a_registration_opens_nothing_by_itself(meeting_world):
-    training = briefing(meeting_world, kind="training", confidential=False)
-    trainee = person(meeting_world.agencies["invited"], username="inv.trainee")
-    services.registration_register(actor=trainee, meeting=training)
+def test_a_registration_opens_nothing_by_itself(personas):
+    training = briefing(personas, kind="training", confidential=False)
+    trainee = person(personas.agency("invited"), username="invited.trainee")
+    RegistrationFactory(user=trainee, meeting=training)
     services.meeting_update(
-        actor=meeting_world.user("coordinator"),
+        actor=personas.user("coordinator"),
         meeting=training,
-        invited_agencies=[meeting_world.agencies["coordinator"]],
+        invited_agencies=[personas.agency("manager")],
     )
     assert client_of(trainee).get(f"/api/v1/meetings/{training.pk}/").status_code == 404
     assert Registration.objects.get(user=trainee).status == RegistrationStatus.CANCELLED
 
 
-def test_a_person_who_moves_agency_keeps_only_the_trainings_they_still_see(meeting_world):
-    closed = briefing(meeting_world, kind="training", confidential=False, title="Closed")
+def test_a_person_who_moves_agency_keeps_only_the_trainings_they_still_see(personas):
+    closed = briefing(personas, kind="training", confidential=False, title="Closed")
     open_to_all = briefing(
-        meeting_world, kind="training", confidential=False, open_to_all=True, title="Open"
+        personas, kind="training", confidential=False, open_to_all=True, title="Open"
     )
-    trainee = person(meeting_world.agencies["invited"], username="inv.trainee")
-    services.registration_register(actor=trainee, meeting=closed)
-    services.registration_register(actor=trainee, meeting=open_to_all)
+    trainee = person(personas.agency("invited"), username="invited.trainee")
+    RegistrationFactory(user=trainee, meeting=closed)
+    RegistrationFactory(user=trainee, meeting=open_to_all)
     agency_services.person_change_agency(
-        actor=None, profile=trainee.profile, agency=meeting_world.agencies["uninvited"]
+        actor=None, profile=trainee.profile, agency=personas.agency("member")
     )
     statuses = dict(Registration.objects.filter(user=trainee).values_list("meeting", "status"))
     assert statuses == {

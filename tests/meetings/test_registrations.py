@@ -11,15 +11,15 @@ from agencies.models import Profession
 from meetings import services
 from meetings.models import Registration, RegistrationStatus
 from tests.agencies.factories import person
-from tests.meetings.conftest import chicago
+from tests.clock import chicago
+from tests.meetings.factories import RegistrationFactory, TrainingFactory
 
 
-def training(world, **overrides):
+def training(personas, **overrides):
     params = dict(
-        actor=world.user("coordinator"),
-        task_force=world.task_force,
+        actor=personas.user("coordinator"),
+        task_force=personas.task_force,
         title="Interdiction course",
-        kind="training",
         starts_at=chicago(2027, 3, 10, 8),
         ends_at=chicago(2027, 3, 10, 16),
         open_to_all=True,
@@ -27,14 +27,13 @@ def training(world, **overrides):
         eligible_professions=[Profession.LAW_ENFORCEMENT, Profession.ADVOCATE],
     )
     params.update(overrides)
-    meeting, _ = services.meeting_schedule(**params)
-    return meeting
+    return TrainingFactory(**params)
 
 
 @pytest.mark.django_db
-def test_past_capacity_people_wait_and_move_up_in_order(meeting_world):
-    course = training(meeting_world)
-    agency = meeting_world.agencies["other"]  # open to all: another task force's people too
+def test_past_capacity_people_wait_and_move_up_in_order(personas):
+    course = training(personas)
+    agency = personas.agency("other")  # open to all: another task force's people too
     people = [person(agency, username=f"officer{i}") for i in range(4)]
     statuses = [services.registration_register(actor=p, meeting=course).status for p in people]
     assert statuses == ["confirmed", "confirmed", "waitlisted", "waitlisted"]
@@ -50,9 +49,9 @@ def test_past_capacity_people_wait_and_move_up_in_order(meeting_world):
 
 
 @pytest.mark.django_db
-def test_an_ineligible_profession_is_refused_with_a_clear_message(meeting_world):
-    course = training(meeting_world)
-    nurse = person(meeting_world.agencies["invited"], profession=Profession.MEDICAL)
+def test_an_ineligible_profession_is_refused_with_a_clear_message(personas):
+    course = training(personas)
+    nurse = person(personas.agency("invited"), profession=Profession.MEDICAL)
     with pytest.raises(
         ValidationError,
         match=r"open to: Advocate, Law enforcement officer\. Your profile says you are medical",
@@ -62,70 +61,68 @@ def test_an_ineligible_profession_is_refused_with_a_clear_message(meeting_world)
 
 
 @pytest.mark.django_db
-def test_registration_after_the_deadline_is_a_400(meeting_world):
-    course = training(meeting_world, registration_deadline=timezone.now() - dt.timedelta(hours=1))
+def test_registration_after_the_deadline_is_a_400(personas):
+    course = training(personas, registration_deadline=timezone.now() - dt.timedelta(hours=1))
     client = APIClient()
-    client.force_login(meeting_world.user("invited"))
+    client.force_login(personas.user("invited"))
     response = client.post(f"/api/v1/meetings/{course.pk}/registrations/")
     assert response.status_code == 400
     assert "Registration closed" in response.json()["detail"]
 
 
 @pytest.mark.django_db
-def test_registering_twice_is_refused(meeting_world):
-    course = training(meeting_world)
-    services.registration_register(actor=meeting_world.user("invited"), meeting=course)
+def test_registering_twice_is_refused(personas):
+    course = training(personas)
+    RegistrationFactory(user=personas.user("invited"), meeting=course)
     with pytest.raises(ValidationError, match="registered already"):
-        services.registration_register(actor=meeting_world.user("invited"), meeting=course)
+        services.registration_register(actor=personas.user("invited"), meeting=course)
 
 
 @pytest.mark.django_db
-def test_the_roster_exports_as_csv_for_coordinators(meeting_world):
-    course = training(meeting_world)
-    services.registration_register(actor=meeting_world.user("invited"), meeting=course)
-    evil = person(meeting_world.agencies["invited"], username="eve", first_name="=HYPERLINK(1)")
-    services.registration_register(actor=evil, meeting=course)
+def test_the_roster_exports_as_csv_for_coordinators(personas):
+    course = training(personas)
+    RegistrationFactory(user=personas.user("invited"), meeting=course)
+    evil = person(personas.agency("invited"), username="eve", first_name="=HYPERLINK(1)")
+    RegistrationFactory(user=evil, meeting=course)
     client = APIClient()
-    client.force_login(meeting_world.user("coordinator"))
+    client.force_login(personas.user("coordinator"))
     response = client.get(f"/api/v1/meetings/{course.pk}/roster.csv")
     assert response["Content-Type"].startswith("text/csv")
     lines = response.content.decode().splitlines()
     assert lines[0] == "name,username,agency,profession,status,registered_at"
-    assert "inv.liaison,INV,Law enforcement officer,confirmed" in lines[1]
+    assert "invited.liaison,INV,Law enforcement officer,confirmed" in lines[1]
     assert lines[2].startswith("'=HYPERLINK")
 
 
 @pytest.mark.django_db
-def test_people_see_their_own_registration_only(meeting_world):
-    course = training(meeting_world)
-    services.registration_register(actor=meeting_world.user("invited"), meeting=course)
+def test_people_see_their_own_registration_only(personas):
+    course = training(personas)
+    RegistrationFactory(user=personas.user("invited"), meeting=course)
     other = APIClient()
-    other.force_login(meeting_world.user("other"))
+    other.force_login(personas.user("other"))
     assert other.get(f"/api/v1/meetings/{course.pk}/registrations/").json() == []
     mine = other.post(f"/api/v1/meetings/{course.pk}/registrations/").json()
     assert mine["status"] == "confirmed"
     listed = other.get(f"/api/v1/meetings/{course.pk}/registrations/").json()
     assert [r["id"] for r in listed] == [mine["id"]]
-    invited_id = Registration.objects.get(user=meeting_world.user("invited")).pk
+    invited_id = Registration.objects.get(user=personas.user("invited")).pk
     response = other.delete(f"/api/v1/meetings/{course.pk}/registrations/{invited_id}/")
     assert response.status_code == 404
 
 
 @pytest.mark.django_db
-def test_a_training_for_invited_agencies_only_is_hidden_from_others(meeting_world):
-    course = training(
-        meeting_world, open_to_all=False, invited_agencies=[meeting_world.agencies["invited"]]
-    )
+def test_a_training_for_invited_agencies_only_is_hidden_from_others(personas):
+    course = training(personas, open_to_all=False, invited_agencies=[personas.agency("invited")])
     client = APIClient()
-    client.force_login(meeting_world.user("uninvited"))
+    client.force_login(personas.user("member"))
     assert client.post(f"/api/v1/meetings/{course.pk}/registrations/").status_code == 404
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="checked on PostgreSQL")
-def test_concurrent_registrations_never_exceed_capacity(meeting_world):
-    course = training(meeting_world, capacity=3)
-    people = [person(meeting_world.agencies["other"], username=f"rush{i}") for i in range(8)]
+def test_concurrent_registrations_never_exceed_capacity(personas):
+    course = training(personas, capacity=3)
+    people = [person(personas.agency("other"), username=f"rush{i}") for i in range(8)]
     barrier = threading.Barrier(len(people))
 
     def register(user):

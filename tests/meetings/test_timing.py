@@ -14,15 +14,15 @@ from meetings.models import Meeting, OccurrenceChange
 pytestmark = pytest.mark.django_db
 
 
-def api(world, persona="coordinator") -> APIClient:
+def api(personas, persona="coordinator") -> APIClient:
     client = APIClient()
-    client.force_login(world.user(persona))
+    client.force_login(personas.user(persona))
     return client
 
 
-def page(world, persona="coordinator") -> Client:
+def page(personas, persona="coordinator") -> Client:
     client = Client()
-    client.force_login(world.user(persona))
+    client.force_login(personas.user(persona))
     return client
 
 
@@ -35,14 +35,14 @@ def in_years(years: int) -> dt.datetime:
     return now.replace(year=now.year + years, month=6, day=1)
 
 
-def schedule_payload(world, starts_at: str, ends_at: str, **extra) -> dict:
+def schedule_payload(personas, starts_at: str, ends_at: str, **extra) -> dict:
     return {
         "title": "Far away",
-        "task_force": world.task_force.pk,
+        "task_force": personas.task_force.pk,
         "kind": "task_force_meeting",
         "starts_at": starts_at,
         "ends_at": ends_at,
-        "invited_agencies": [world.agencies["invited"].pk],
+        "invited_agencies": [personas.agency("invited").pk],
         **extra,
     }
 
@@ -58,13 +58,13 @@ def schedule_payload(world, starts_at: str, ends_at: str, **extra) -> dict:
     ],
 )
 def test_a_meeting_outside_the_bounds_is_refused_and_not_created(
-    meeting_world, starts_at, ends_at, field
+    personas, starts_at, ends_at, field
 ):
     starts_at = starts_at() if callable(starts_at) else starts_at
     ends_at = ends_at() if callable(ends_at) else ends_at
     count = Meeting.objects.count()
-    response = api(meeting_world).post(
-        "/api/v1/meetings/", schedule_payload(meeting_world, starts_at, ends_at), format="json"
+    response = api(personas).post(
+        "/api/v1/meetings/", schedule_payload(personas, starts_at, ends_at), format="json"
     )
     assert response.status_code == 400, response.content
     assert response.json()["code"] == "invalid"
@@ -72,21 +72,21 @@ def test_a_meeting_outside_the_bounds_is_refused_and_not_created(
     assert Meeting.objects.count() == count
 
 
-def test_a_meeting_up_to_ten_years_ahead_and_a_month_long_is_accepted(meeting_world):
+def test_a_meeting_up_to_ten_years_ahead_and_a_month_long_is_accepted(personas, weekly_meeting):
     starts = in_years(9)
-    response = api(meeting_world).post(
+    response = api(personas).post(
         "/api/v1/meetings/",
-        schedule_payload(meeting_world, iso(starts), iso(starts + dt.timedelta(days=31))),
+        schedule_payload(personas, iso(starts), iso(starts + dt.timedelta(days=31))),
         format="json",
     )
     assert response.status_code == 201, response.content
 
 
-def test_a_registration_deadline_far_away_is_refused(meeting_world):
-    response = api(meeting_world).post(
+def test_a_registration_deadline_far_away_is_refused(personas, weekly_meeting):
+    response = api(personas).post(
         "/api/v1/meetings/",
         schedule_payload(
-            meeting_world,
+            personas,
             "2027-01-12T15:00:00Z",
             "2027-01-12T16:00:00Z",
             kind="training",
@@ -98,9 +98,11 @@ def test_a_registration_deadline_far_away_is_refused(meeting_world):
     assert response.json()["fields"]["registration_deadline"]
 
 
-def test_moving_a_meeting_to_the_end_of_time_is_refused_and_changes_nothing(meeting_world):
-    meeting = meeting_world.meeting
-    response = api(meeting_world).patch(
+def test_moving_a_meeting_to_the_end_of_time_is_refused_and_changes_nothing(
+    personas, weekly_meeting
+):
+    meeting = weekly_meeting
+    response = api(personas).patch(
         f"/api/v1/meetings/{meeting.pk}/",
         {"starts_at": "9999-12-31T23:00:00Z", "ends_at": "9999-12-31T23:30:00Z"},
         format="json",
@@ -124,15 +126,15 @@ def test_moving_a_meeting_to_the_end_of_time_is_refused_and_changes_nothing(meet
         ({"from": "2027-01-01T00:00:00Z", "to": "not a date"}, "to"),
     ],
 )
-def test_a_list_window_out_of_range_is_a_clear_400(meeting_world, query, field):
-    response = api(meeting_world, "invited").get("/api/v1/meetings/", query)
+def test_a_list_window_out_of_range_is_a_clear_400(personas, weekly_meeting, query, field):
+    response = api(personas, "invited").get("/api/v1/meetings/", query)
     assert response.status_code == 400, response.content
     assert response.json()["fields"][field]
 
 
-def test_a_list_window_reaching_twenty_years_ahead_is_answered(meeting_world):
+def test_a_list_window_reaching_twenty_years_ahead_is_answered(personas, weekly_meeting):
     start = in_years(19)
-    response = api(meeting_world, "invited").get("/api/v1/meetings/", {"from": iso(start)})
+    response = api(personas, "invited").get("/api/v1/meetings/", {"from": iso(start)})
     assert response.status_code == 200, response.content
 
 
@@ -147,21 +149,21 @@ def test_a_list_window_reaching_twenty_years_ahead_is_answered(meeting_world):
         {"original_start": "0001-01-01T12:00:00Z", "action": "cancel"},
     ],
 )  # fmt: skip
-def test_an_occurrence_cannot_be_moved_or_found_at_an_extreme_date(meeting_world, body):
-    response = api(meeting_world).post(
-        f"/api/v1/meetings/{meeting_world.meeting.pk}/occurrences/", body, format="json"
+def test_an_occurrence_cannot_be_moved_or_found_at_an_extreme_date(personas, weekly_meeting, body):
+    response = api(personas).post(
+        f"/api/v1/meetings/{weekly_meeting.pk}/occurrences/", body, format="json"
     )
     assert response.status_code == 400, response.content
     assert response.json()["code"] == "invalid"
     assert not OccurrenceChange.objects.exists()
 
 
-def test_the_schedule_form_refuses_an_extreme_date(meeting_world):
+def test_the_schedule_form_refuses_an_extreme_date(personas, weekly_meeting):
     count = Meeting.objects.count()
-    response = page(meeting_world).post(
+    response = page(personas).post(
         "/meetings/new/",
         {
-            "task_force": meeting_world.task_force.pk,
+            "task_force": personas.task_force.pk,
             "title": "Far away",
             "kind": "other",
             "starts_at": "9999-12-31T23:00",
@@ -174,9 +176,9 @@ def test_the_schedule_form_refuses_an_extreme_date(meeting_world):
     assert Meeting.objects.count() == count
 
 
-def test_the_edit_form_refuses_an_extreme_date_in_a_zone_east_of_utc(meeting_world):
-    meeting = meeting_world.meeting
-    response = page(meeting_world).post(
+def test_the_edit_form_refuses_an_extreme_date_in_a_zone_east_of_utc(personas, weekly_meeting):
+    meeting = weekly_meeting
+    response = page(personas).post(
         f"/meetings/{meeting.pk}/edit/",
         {
             "title": meeting.title,
@@ -202,9 +204,9 @@ def test_the_edit_form_refuses_an_extreme_date_in_a_zone_east_of_utc(meeting_wor
         {"action": "cancel", "original_start": "0001-01-01T00:00"},
     ],
 )  # fmt: skip
-def test_the_occurrence_form_refuses_an_extreme_date(meeting_world, post):
-    meeting = meeting_world.meeting
-    response = page(meeting_world).post(f"/meetings/{meeting.pk}/occurrence/", post)
+def test_the_occurrence_form_refuses_an_extreme_date(personas, weekly_meeting, post):
+    meeting = weekly_meeting
+    response = page(personas).post(f"/meetings/{meeting.pk}/occurrence/", post)
     assert response.status_code == 302
     assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["error"]
     assert not OccurrenceChange.objects.exists()
@@ -214,6 +216,6 @@ def test_the_occurrence_form_refuses_an_extreme_date(meeting_world, post):
     "query",
     ["month=9999-12", "month=0001-01", "view=week&week=9999-12-31", "view=week&week=0001-01-01"],
 )
-def test_the_calendar_pages_survive_extreme_dates(meeting_world, query):
-    response = page(meeting_world, "invited").get(f"/meetings/?{query}")
+def test_the_calendar_pages_survive_extreme_dates(personas, weekly_meeting, query):
+    response = page(personas, "invited").get(f"/meetings/?{query}")
     assert response.status_code == 200

@@ -9,29 +9,27 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.tz import tzical
 from icalendar import Calendar
-from rest_framework.test import APIClient
 
-from meetings import services
+from tests.meetings.factories import MeetingFactory
+from tests.personas import api_client
 
 pytestmark = pytest.mark.django_db
 UTC = dt.UTC
 
 
-def ics_of(world, local: dt.datetime, zone: str) -> Calendar:
+def ics_of(personas, local: dt.datetime, zone: str) -> Calendar:
     starts = local.replace(tzinfo=ZoneInfo(zone))
-    meeting, _ = services.meeting_schedule(
-        actor=world.user("coordinator"),
-        task_force=world.task_force,
+    meeting = MeetingFactory(
+        actor=personas.user("coordinator"),
+        task_force=personas.task_force,
         title="Briefing",
         kind="operation_briefing",
         starts_at=starts,
         ends_at=starts + dt.timedelta(hours=1),
         timezone_name=zone,
-        invited_agencies=[world.agencies["invited"]],
+        invited_agencies=[personas.agency("invited")],
     )
-    client = APIClient()
-    client.force_login(world.user("invited"))
-    response = client.get(f"/api/v1/meetings/{meeting.pk}/ics")
+    response = api_client(personas, "invited").get(f"/api/v1/meetings/{meeting.pk}/ics")
     assert response.status_code == 200, response.content
     return Calendar.from_ical(response.content)
 
@@ -65,14 +63,14 @@ def observances(cal: Calendar) -> dict[str, list]:
         ("Australia/Sydney", dt.datetime(2027, 1, 5, 9), dt.datetime(2027, 1, 4, 22, tzinfo=UTC)),
     ],
 )
-def test_a_second_parser_reads_the_meeting_at_the_right_instant(meeting_world, zone, local, utc):
-    cal = ics_of(meeting_world, local, zone)
+def test_a_second_parser_reads_the_meeting_at_the_right_instant(personas, zone, local, utc):
+    cal = ics_of(personas, local, zone)
     assert start_through_the_vtimezone(cal) == utc
 
 
 @pytest.mark.parametrize("zone", ["America/Chicago", "Australia/Sydney"])
-def test_a_zone_with_daylight_saving_is_two_yearly_rules_without_rdate(meeting_world, zone):
-    cal = ics_of(meeting_world, dt.datetime(2027, 7, 6, 9), zone)
+def test_a_zone_with_daylight_saving_is_two_yearly_rules_without_rdate(personas, zone):
+    cal = ics_of(personas, dt.datetime(2027, 7, 6, 9), zone)
     parts = observances(cal)
     assert sorted(parts) == ["DAYLIGHT", "STANDARD"]
     for (part,) in parts.values():
@@ -82,8 +80,8 @@ def test_a_zone_with_daylight_saving_is_two_yearly_rules_without_rdate(meeting_w
     assert b"RDATE" not in cal.to_ical()
 
 
-def test_chicago_follows_the_us_rules(meeting_world):
-    parts = observances(ics_of(meeting_world, dt.datetime(2027, 1, 5, 9), "America/Chicago"))
+def test_chicago_follows_the_us_rules(personas):
+    parts = observances(ics_of(personas, dt.datetime(2027, 1, 5, 9), "America/Chicago"))
     (daylight,), (standard,) = parts["DAYLIGHT"], parts["STANDARD"]
     assert (daylight["RRULE"]["BYMONTH"], daylight["RRULE"]["BYDAY"]) == ([3], ["2SU"])
     assert (standard["RRULE"]["BYMONTH"], standard["RRULE"]["BYDAY"]) == ([11], ["1SU"])
@@ -92,8 +90,8 @@ def test_chicago_follows_the_us_rules(meeting_world):
     assert (str(daylight["TZNAME"]), str(standard["TZNAME"])) == ("CDT", "CST")
 
 
-def test_a_zone_without_daylight_saving_is_one_standard_observance(meeting_world):
-    cal = ics_of(meeting_world, dt.datetime(2027, 7, 6, 9), "America/Phoenix")
+def test_a_zone_without_daylight_saving_is_one_standard_observance(personas):
+    cal = ics_of(personas, dt.datetime(2027, 7, 6, 9), "America/Phoenix")
     (standard,) = observances(cal)["STANDARD"]
     assert "DAYLIGHT" not in observances(cal)
     assert "RRULE" not in standard and "RDATE" not in standard
@@ -101,10 +99,10 @@ def test_a_zone_without_daylight_saving_is_one_standard_observance(meeting_world
     assert standard.decoded("TZOFFSETTO") == dt.timedelta(hours=-7)
 
 
-def test_a_zone_its_footer_cannot_describe_keeps_icalendars_listed_transitions(meeting_world):
+def test_a_zone_its_footer_cannot_describe_keeps_icalendars_listed_transitions(personas):
     # Africa/Casablanca lists its Ramadan changes decades ahead; its footer knows none of
     # them, so its VTIMEZONE stays in icalendar's RDATE form.
     zone, local = "Africa/Casablanca", dt.datetime(2027, 7, 6, 9)
-    cal = ics_of(meeting_world, local, zone)
+    cal = ics_of(personas, local, zone)
     assert b"RDATE" in cal.to_ical()
     assert start_through_the_vtimezone(cal) == local.replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)

@@ -25,9 +25,9 @@ def test_an_unknown_api_path_is_a_json_404_for_every_method(method, path):
 
 
 @pytest.mark.parametrize("method", METHODS)
-def test_an_unknown_api_path_is_a_json_404_for_a_signed_in_browser(method, world):
+def test_an_unknown_api_path_is_a_json_404_for_a_signed_in_browser(method, personas):
     client = Client(enforce_csrf_checks=True)
-    client.force_login(world.lead_liaison)
+    client.force_login(personas.user("manager"))
     response = call(client, method, "/api/v1/nothing-here/")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"

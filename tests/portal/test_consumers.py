@@ -15,6 +15,7 @@ from agencies.services import agency_set_active, person_set_active
 from cases import services
 from cases.models import NoteVisibility
 from portal.asgi import application
+from tests.cases.factories import NoteFactory
 from tests.conftest import bearer_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,15 +70,15 @@ async def closed_after_accept(communicator) -> int:
     return message["code"]
 
 
-def test_an_anonymous_handshake_is_accepted_then_closed_with_4401(case_world):
+def test_an_anonymous_handshake_is_accepted_then_closed_with_4401():
     async def scenario():
         assert await closed_after_accept(socket()) == 4401
 
     run(scenario)
 
 
-def test_a_wrong_or_missing_origin_is_refused_at_the_handshake(case_world):
-    cookies = {p: session_cookie(case_world.user(p)) for p in ["manager"]}
+def test_a_wrong_or_missing_origin_is_refused_at_the_handshake(personas):
+    cookies = {p: session_cookie(personas.user(p)) for p in ["manager"]}
 
     async def scenario():
         # Channels' origin check answers the handshake with 403 before any consumer runs.
@@ -89,10 +90,10 @@ def test_a_wrong_or_missing_origin_is_refused_at_the_handshake(case_world):
     run(scenario)
 
 
-def test_an_integration_connects_with_a_bearer_token(case_world):
+def test_an_integration_connects_with_a_bearer_token(personas):
     from agencies.services import token_issue
 
-    _, secret = token_issue(actor=None, user=case_world.user("viewer"), name="rms")
+    _, secret = token_issue(actor=None, user=personas.user("viewer"), name="rms")
 
     async def scenario():
         communicator = socket(extra=[(b"authorization", f"Bearer {secret}".encode())])
@@ -102,7 +103,7 @@ def test_an_integration_connects_with_a_bearer_token(case_world):
     run(scenario)
 
 
-def test_a_bad_token_handshake_is_accepted_then_closed_with_4401(case_world):
+def test_a_bad_token_handshake_is_accepted_then_closed_with_4401():
     async def scenario():
         bad = socket(extra=[(b"authorization", b"Bearer nope")])
         assert await closed_after_accept(bad) == 4401
@@ -115,8 +116,8 @@ def test_a_bad_token_handshake_is_accepted_then_closed_with_4401(case_world):
 @pytest.mark.parametrize(
     "since", ["10000000000000000000000000", "9223372036854775808", "%C2%B2", "-1", "abc"]
 )
-def test_a_since_that_is_not_an_event_id_closes_the_socket_with_4400(case_world, since):
-    cookie = session_cookie(case_world.user("viewer"))
+def test_a_since_that_is_not_an_event_id_closes_the_socket_with_4400(personas, since):
+    cookie = session_cookie(personas.user("viewer"))
 
     async def scenario():
         communicator = WebsocketCommunicator(
@@ -132,8 +133,8 @@ def test_a_since_that_is_not_an_event_id_closes_the_socket_with_4400(case_world,
 @pytest.mark.parametrize(
     "message", [{"text_data": "not json"}, {"text_data": "{"}, {"bytes_data": b"\x00"}]
 )
-def test_a_message_that_is_not_json_text_closes_the_socket_with_4400(case_world, message):
-    cookie = session_cookie(case_world.user("viewer"))
+def test_a_message_that_is_not_json_text_closes_the_socket_with_4400(personas, message):
+    cookie = session_cookie(personas.user("viewer"))
 
     async def scenario():
         communicator = await connect(socket(cookie))
@@ -144,19 +145,19 @@ def test_a_message_that_is_not_json_text_closes_the_socket_with_4400(case_world,
     run(scenario)
 
 
-def test_a_restricted_note_reaches_only_its_agencies(case_world):
-    cookies = {p: session_cookie(case_world.user(p)) for p in ["manager", "member", "viewer"]}
+def test_a_restricted_note_reaches_only_its_agencies(personas, shared_case):
+    cookies = {p: session_cookie(personas.user(p)) for p in ["manager", "member", "viewer"]}
 
     async def scenario():
         manager = await connect(socket(cookies["manager"]))
         viewer = await connect(socket(cookies["viewer"]))
         outsider = await connect(socket(cookies["member"]))
         await database_sync_to_async(services.note_add)(
-            actor=case_world.user("contributor"),
-            case=case_world.case,
+            actor=personas.user("contributor"),
+            case=shared_case,
             body="Only for the manager: plate KZ-7741",
             visibility=NoteVisibility.RESTRICTED,
-            restricted_to=[case_world.agencies["manager"]],
+            restricted_to=[personas.agency("manager")],
         )
         (event,) = await frames_until_quiet(manager)
         assert event["kind"] == "case.note_added"
@@ -170,14 +171,14 @@ def test_a_restricted_note_reaches_only_its_agencies(case_world):
     run(scenario)
 
 
-def test_a_case_wide_note_reaches_every_agency_with_access_and_nobody_else(case_world):
-    cookies = {p: session_cookie(case_world.user(p)) for p in ["other", "viewer"]}
+def test_a_case_wide_note_reaches_every_agency_with_access_and_nobody_else(personas, shared_case):
+    cookies = {p: session_cookie(personas.user(p)) for p in ["other", "viewer"]}
 
     async def scenario():
         viewer = await connect(socket(cookies["viewer"]))
         outsider = await connect(socket(cookies["other"]))
         await database_sync_to_async(services.note_add)(
-            actor=case_world.user("manager"), case=case_world.case, body="Warrant signed"
+            actor=personas.user("manager"), case=shared_case, body="Warrant signed"
         )
         frames = await frames_until_quiet(viewer)
         assert [f["payload"]["note"]["body"] for f in frames] == ["Warrant signed"]
@@ -188,20 +189,20 @@ def test_a_case_wide_note_reaches_every_agency_with_access_and_nobody_else(case_
     run(scenario)
 
 
-def test_replay_gives_exactly_the_missed_visible_events(case_world):
-    cookies = {p: session_cookie(case_world.user(p)) for p in ["viewer"]}
+def test_replay_gives_exactly_the_missed_visible_events(personas, shared_case):
+    cookies = {p: session_cookie(personas.user(p)) for p in ["viewer"]}
     from activity.models import Event
 
     last_seen = Event.objects.latest("id").pk
-    services.note_add(actor=case_world.user("manager"), case=case_world.case, body="missed one")
-    services.note_add(
-        actor=case_world.user("contributor"),
-        case=case_world.case,
+    NoteFactory(actor=personas.user("manager"), case=shared_case, body="missed one")
+    NoteFactory(
+        actor=personas.user("contributor"),
+        case=shared_case,
         body="restricted miss",
         visibility=NoteVisibility.RESTRICTED,
-        restricted_to=[case_world.agencies["manager"]],
+        restricted_to=[personas.agency("manager")],
     )
-    services.note_add(actor=case_world.user("manager"), case=case_world.case, body="missed two")
+    NoteFactory(actor=personas.user("manager"), case=shared_case, body="missed two")
 
     async def scenario():
         viewer = socket(cookies["viewer"], since=last_seen)
@@ -219,21 +220,21 @@ def test_replay_gives_exactly_the_missed_visible_events(case_world):
     run(scenario)
 
 
-def test_revoked_access_stops_live_events_and_replay(case_world):
-    cookies = {p: session_cookie(case_world.user(p)) for p in ["viewer"]}
+def test_revoked_access_stops_live_events_and_replay(personas, shared_case, case_notes):
+    cookies = {p: session_cookie(personas.user(p)) for p in ["viewer"]}
 
     async def scenario():
         viewer = await connect(socket(cookies["viewer"]))
         await database_sync_to_async(services.case_unshare)(
-            actor=case_world.user("manager"),
-            case=case_world.case,
-            agency=case_world.agencies["viewer"],
+            actor=personas.user("manager"),
+            case=shared_case,
+            agency=personas.agency("viewer"),
         )
         (notice,) = await frames_until_quiet(viewer)
         assert notice["kind"] == "case.unshared"
         assert "title" not in notice["payload"]["case"]
         await database_sync_to_async(services.note_add)(
-            actor=case_world.user("manager"), case=case_world.case, body="after revocation"
+            actor=personas.user("manager"), case=shared_case, body="after revocation"
         )
         assert await frames_until_quiet(viewer) == []
         await viewer.disconnect()
@@ -251,18 +252,18 @@ def test_revoked_access_stops_live_events_and_replay(case_world):
     run(scenario)
 
 
-def test_deactivation_closes_open_sockets(case_world):
-    cookies = {p: session_cookie(case_world.user(p)) for p in ["contributor", "viewer"]}
+def test_deactivation_closes_open_sockets(personas):
+    cookies = {p: session_cookie(personas.user(p)) for p in ["contributor", "viewer"]}
 
     async def scenario():
         viewer = await connect(socket(cookies["viewer"]))
         await database_sync_to_async(person_set_active)(
-            actor=None, user=case_world.user("viewer"), active=False
+            actor=None, user=personas.user("viewer"), active=False
         )
         assert (await viewer.receive_output(timeout=5))["type"] == "websocket.close"
         member = await connect(socket(cookies["contributor"]))
         await database_sync_to_async(agency_set_active)(
-            actor=None, agency=case_world.agencies["contributor"], active=False
+            actor=None, agency=personas.agency("contributor"), active=False
         )
         message = await member.receive_output(timeout=5)
         assert (message["type"], message["code"]) == ("websocket.close", 4403)
@@ -270,8 +271,8 @@ def test_deactivation_closes_open_sockets(case_world):
     run(scenario)
 
 
-def test_signing_out_closes_the_persons_sockets(case_world):
-    user = case_world.user("viewer")
+def test_signing_out_closes_the_persons_sockets(personas):
+    user = personas.user("viewer")
     cookie = session_cookie(user)
 
     async def scenario():
@@ -289,8 +290,8 @@ def test_signing_out_closes_the_persons_sockets(case_world):
     run(scenario)
 
 
-def test_the_heartbeat_flows_and_a_silent_peer_is_dropped(case_world, settings):
-    cookies = {p: session_cookie(case_world.user(p)) for p in ["viewer"]}
+def test_the_heartbeat_flows_and_a_silent_peer_is_dropped(personas, settings):
+    cookies = {p: session_cookie(personas.user(p)) for p in ["viewer"]}
     settings.DASHBOARD_HEARTBEAT_SECONDS = 0.2
 
     async def scenario():
@@ -305,39 +306,39 @@ def test_the_heartbeat_flows_and_a_silent_peer_is_dropped(case_world, settings):
     run(scenario)
 
 
-def test_the_events_api_gives_the_same_stream(case_world):
-    services.note_add(
-        actor=case_world.user("contributor"),
-        case=case_world.case,
+def test_the_events_api_gives_the_same_stream(personas, shared_case):
+    NoteFactory(
+        actor=personas.user("contributor"),
+        case=shared_case,
         body="api restricted",
         visibility=NoteVisibility.RESTRICTED,
-        restricted_to=[case_world.agencies["manager"]],
+        restricted_to=[personas.agency("manager")],
     )
-    viewer = bearer_client(case_world.user("viewer")).get("/api/v1/events/?since=0").json()
-    manager = bearer_client(case_world.user("manager")).get("/api/v1/events/?since=0").json()
-    other = bearer_client(case_world.user("other")).get("/api/v1/events/?since=0").json()
+    viewer = bearer_client(personas.user("viewer")).get("/api/v1/events/?since=0").json()
+    manager = bearer_client(personas.user("manager")).get("/api/v1/events/?since=0").json()
+    other = bearer_client(personas.user("other")).get("/api/v1/events/?since=0").json()
     assert "api restricted" not in str(viewer)
     assert "api restricted" in str(manager)
     assert other["results"] == []
     ids = [e["id"] for e in manager["results"]]
     assert ids == sorted(ids)
-    after = bearer_client(case_world.user("manager")).get(f"/api/v1/events/?since={ids[-1]}")
+    after = bearer_client(personas.user("manager")).get(f"/api/v1/events/?since={ids[-1]}")
     assert after.json()["results"] == []
-    bad = bearer_client(case_world.user("manager")).get("/api/v1/events/?since=abc")
+    bad = bearer_client(personas.user("manager")).get("/api/v1/events/?since=abc")
     assert bad.status_code == 400
 
 
-def test_moving_a_person_to_another_agency_closes_their_sockets(case_world):
+def test_moving_a_person_to_another_agency_closes_their_sockets(personas):
     from agencies.services import person_change_agency
 
-    cookies = {p: session_cookie(case_world.user(p)) for p in ["viewer"]}
+    cookies = {p: session_cookie(personas.user(p)) for p in ["viewer"]}
 
     async def scenario():
         viewer = await connect(socket(cookies["viewer"]))
         await database_sync_to_async(person_change_agency)(
             actor=None,
-            profile=case_world.user("viewer").profile,
-            agency=case_world.agencies["member"],
+            profile=personas.user("viewer").profile,
+            agency=personas.agency("member"),
         )
         message = await viewer.receive_output(timeout=5)
         assert (message["type"], message["code"]) == ("websocket.close", 4403)
@@ -345,11 +346,11 @@ def test_moving_a_person_to_another_agency_closes_their_sockets(case_world):
     run(scenario)
 
 
-def test_revoking_a_token_closes_its_socket(case_world):
+def test_revoking_a_token_closes_its_socket(personas):
     from agencies.models import ApiToken
     from agencies.services import token_issue, token_revoke
 
-    token, secret = token_issue(actor=None, user=case_world.user("viewer"), name="rms")
+    token, secret = token_issue(actor=None, user=personas.user("viewer"), name="rms")
 
     async def scenario():
         communicator = await connect(
@@ -363,7 +364,7 @@ def test_revoking_a_token_closes_its_socket(case_world):
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
 
 
-def test_an_expired_token_ends_its_socket_at_the_next_heartbeat(case_world, settings):
+def test_an_expired_token_ends_its_socket_at_the_next_heartbeat(personas, settings):
     import datetime as dt
 
     from django.utils import timezone
@@ -372,7 +373,7 @@ def test_an_expired_token_ends_its_socket_at_the_next_heartbeat(case_world, sett
     from agencies.services import token_issue
 
     settings.DASHBOARD_HEARTBEAT_SECONDS = 0.2
-    token, secret = token_issue(actor=None, user=case_world.user("viewer"), name="rms")
+    token, secret = token_issue(actor=None, user=personas.user("viewer"), name="rms")
     ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() + dt.timedelta(seconds=1))
 
     async def scenario():
@@ -390,27 +391,26 @@ def test_an_expired_token_ends_its_socket_at_the_next_heartbeat(case_world, sett
     run(scenario)
 
 
-def test_meeting_events_reach_open_sockets_without_closing_them(case_world):
+def test_meeting_events_reach_open_sockets_without_closing_them(personas):
     from meetings import services as meeting_services
-    from tests.meetings.test_departures import soon
+    from tests.clock import soon
 
-    manager = case_world.user("manager")
-    case_world.task_force.coordinators.add(manager)
-    cookies = {p: session_cookie(case_world.user(p)) for p in ["viewer"]}
+    coordinator = personas.user("coordinator")
+    cookies = {p: session_cookie(personas.user(p)) for p in ["viewer"]}
 
     async def scenario():
         viewer = await connect(socket(cookies["viewer"]))
         meeting, _ = await database_sync_to_async(meeting_services.meeting_schedule)(
-            actor=manager,
-            task_force=case_world.task_force,
+            actor=coordinator,
+            task_force=personas.task_force,
             title="Joint briefing",
             kind="operation_briefing",
             starts_at=soon(2),
             ends_at=soon(2, 11),
-            invited_agencies=[case_world.agencies["viewer"]],
+            invited_agencies=[personas.agency("viewer")],
         )
         await database_sync_to_async(meeting_services.meeting_update)(
-            actor=manager, meeting=meeting, starts_at=soon(3), ends_at=soon(3, 11)
+            actor=coordinator, meeting=meeting, starts_at=soon(3), ends_at=soon(3, 11)
         )
         frames = await frames_until_quiet(viewer)
         assert [f["kind"] for f in frames] == ["meeting.scheduled", "meeting.updated"]

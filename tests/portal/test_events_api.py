@@ -31,16 +31,16 @@ def cursor(raw: str) -> str:
         "abc",
     ],
 )
-def test_a_since_that_is_not_an_event_id_is_a_400(case_world, raw):
-    response = bearer_client(case_world.user("manager")).get("/api/v1/events/", {"since": raw})
+def test_a_since_that_is_not_an_event_id_is_a_400(personas, raw):
+    response = bearer_client(personas.user("manager")).get("/api/v1/events/", {"since": raw})
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
     assert list(body["fields"]) == ["since"]
 
 
-def test_the_largest_event_id_is_a_valid_since(case_world):
-    response = bearer_client(case_world.user("manager")).get(
+def test_the_largest_event_id_is_a_valid_since(personas, shared_case):
+    response = bearer_client(personas.user("manager")).get(
         "/api/v1/events/", {"since": str(LARGEST_ID)}
     )
     assert response.status_code == 200
@@ -61,16 +61,16 @@ def test_the_largest_event_id_is_a_valid_since(case_world):
         "é",  # not even ASCII
     ],
 )
-def test_a_forged_event_cursor_is_a_400(case_world, raw):
-    response = bearer_client(case_world.user("manager")).get("/api/v1/events/", {"cursor": raw})
+def test_a_forged_event_cursor_is_a_400(personas, raw):
+    response = bearer_client(personas.user("manager")).get("/api/v1/events/", {"cursor": raw})
     assert response.status_code == 400
     body = response.json()
     assert body["code"] == "invalid"
     assert list(body["fields"]) == ["cursor"]
 
 
-def test_the_event_cursor_still_pages_through_the_stream(case_world):
-    client = bearer_client(case_world.user("manager"))
+def test_the_event_cursor_still_pages_through_the_stream(personas, shared_case):
+    client = bearer_client(personas.user("manager"))
     everything = client.get("/api/v1/events/", {"since": "0"}).json()["results"]
     assert len(everything) >= 3
     seen, url = [], "/api/v1/events/?since=0&page_size=2"
