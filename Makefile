@@ -7,20 +7,33 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint migrate seed serve clean
+# pyproject.toml names compatible ranges; requirements.lock the exact versions every install
+# takes (`make lock` renews it after a change of pyproject.toml; `make audit` checks it).
+LOCK := requirements.lock
+
+.PHONY: run test lint lock audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Stamps re-run the install whenever pyproject.toml changes.
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+# Stamps re-run the install whenever pyproject.toml or the lock changes.
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $@ $(VENV)/.installed
+
+lock: $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade -e '.[dev]'
+	echo "# Exact versions of every dependency, from make lock; edit pyproject.toml, not this." > $(LOCK)
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' >> $(LOCK)
+
+# Known vulnerabilities in the locked versions (PyPI's advisory data); fails on any.
+audit: $(VENV)/.installed-dev
+	$(BIN)/pip-audit --requirement $(LOCK) --no-deps --disable-pip --progress-spinner off
 
 run: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
