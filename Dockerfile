@@ -6,7 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /app
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements.lock ./
 COPY portal ./portal
 COPY agencies ./agencies
 COPY activity ./activity
@@ -14,7 +14,7 @@ COPY cases ./cases
 COPY meetings ./meetings
 COPY frontend ./frontend
 COPY manage.py ./
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir -c requirements.lock . \
     && DJANGO_DEBUG=false DJANGO_SECRET_KEY=collectstatic-only \
        python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 crossroads
