@@ -1,10 +1,11 @@
 """Archiving the oldest audit records to a file, never dropping them silently.
 
-Records are kept at least ``RETENTION_DAYS``. ``archive`` writes the records older than a
-date to a new JSON Lines file (one record a line, with its hashes), reads the file back and
-verifies its chain, and only then, in one transaction holding the chain's lock, appends a
-checkpoint record (the file's name and SHA-256, the last archived id and hash) and deletes
-the archived records. The chain left in the database is verified from that checkpoint.
+Records are kept at least ``RETENTION_DAYS``. ``archive`` seals what waits to be sealed,
+writes the records older than a date, in chain order, to a new JSON Lines file (one record
+a line, with its position and hashes), reads the file back and verifies its chain, and only
+then, in one transaction holding the chain's lock, appends and seals a checkpoint record
+(the file's name and SHA-256, the last archived id, position and hash) and deletes the
+archived records. The chain left in the database is verified from that checkpoint.
 """
 
 import datetime as dt
@@ -14,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from activity import chain
@@ -56,15 +57,15 @@ def _cutoff(before: dt.date) -> dt.datetime:
     return dt.datetime.combine(before, dt.time.min, tzinfo=dt.UTC)
 
 
-def _last_archivable_id(cutoff: dt.datetime) -> int | None:
-    """The end of the oldest run of records older than ``cutoff``: the chain is archived
-    from its start, without a gap, so the records left still follow one another."""
-    young = AuditRecord.objects.filter(created_at__gte=cutoff).order_by("id")
-    first_young = young.values_list("id", flat=True).first()
-    older = AuditRecord.objects.all()
-    if first_young is not None:
-        older = older.filter(id__lt=first_young)
-    return older.order_by("-id").values_list("id", flat=True).first()
+def _last_archivable_seq(cutoff: dt.datetime) -> int | None:
+    """The position ending the oldest run of sealed records older than ``cutoff``: the
+    chain is archived from its start, without a gap, so the records left still follow one
+    another."""
+    sealed = AuditRecord.objects.filter(seq__isnull=False)
+    young = sealed.filter(created_at__gte=cutoff).order_by("seq")
+    first_young = young.values_list("seq", flat=True).first()
+    older = sealed.filter(seq__lt=first_young) if first_young is not None else sealed
+    return older.order_by("-seq").values_list("seq", flat=True).first()
 
 
 def _names(row: dict) -> dict:
@@ -79,14 +80,15 @@ def _names(row: dict) -> dict:
     }
 
 
-def _write(handle, last_id: int) -> None:
-    """Write the records up to ``last_id`` to ``handle``, one JSON object a line: the
-    hashed fields, ``id``, ``prev_hash``, ``hash``, and names for readers (not hashed)."""
+def _write(handle, last_seq: int) -> None:
+    """Write the records up to position ``last_seq`` to ``handle``, in chain order, one JSON
+    object a line: the hashed fields, ``id``, ``seq``, ``prev_hash``, ``hash``, and names for
+    readers (neither ``seq`` nor the names are hashed)."""
     rows = (
-        AuditRecord.objects.filter(id__lte=last_id)
-        .order_by("id")
+        AuditRecord.objects.filter(seq__lte=last_seq)
+        .order_by("seq")
         .values(
-            *chain.COLUMNS,
+            *chain.SEALED_COLUMNS,
             "actor__username",
             "agency__short_name",
             "target_type__app_label",
@@ -95,7 +97,8 @@ def _write(handle, last_id: int) -> None:
     )
     for row in rows.iterator(chunk_size=2000):
         names = _names(row)
-        line = {"id": row["id"], **chain.fields_of(row), "prev_hash": row["prev_hash"]}
+        line = {"id": row["id"], "seq": row["seq"], **chain.fields_of(row)}
+        line |= {"prev_hash": row["prev_hash"]}
         line |= {"hash": row["hash"], **names}
         # ensure_ascii: the file is ASCII, and no text can end a line early.
         handle.write(json.dumps(line, ensure_ascii=True, sort_keys=True) + "\n")
@@ -111,11 +114,13 @@ def read_file(path: Path):
                 raise ArchiveError(f"{path}: line {number} is not a JSON record.") from exc
 
 
-def verify_file(path: Path, *, anchor: str) -> chain.Walk:
-    """Check an archive's chain from ``anchor`` (the hash its first record follows)."""
+def verify_file(path: Path, *, anchor: str, after_seq: int = 0) -> chain.Walk:
+    """Check an archive's chain from ``anchor`` (the hash its first record follows) and
+    ``after_seq`` (the position before its first record)."""
     summary = chain.Walk()
+    rows = read_file(path)
     try:
-        broken = next(chain.walk(read_file(path), anchor=anchor, summary=summary), None)
+        broken = next(chain.walk(rows, anchor=anchor, after_seq=after_seq, summary=summary), None)
     except KeyError as exc:
         raise ArchiveError(f"{path}: a record lacks the field {exc}.") from exc
     if broken is not None:
@@ -136,14 +141,19 @@ def archive(*, before: dt.date, path: Path) -> Archived:
     database to a new file at ``path``; raises ``ArchiveError``, removing nothing, when
     there is nothing to archive, the file exists, or the records or file do not verify."""
     cutoff = _cutoff(before)
-    last_id = _last_archivable_id(cutoff)
-    if last_id is None:
+    try:
+        # Records still unsealed (a seal failed) take their place in the chain first.
+        chain.seal()
+    except (DatabaseError, chain.SealError) as exc:
+        raise ArchiveError(f"The trail cannot be sealed: {exc}") from exc
+    last_seq = _last_archivable_seq(cutoff)
+    if last_seq is None:
         raise ArchiveError(f"No audit record is older than {before:%Y-%m-%d}: nothing to archive.")
-    anchor, _ = chain.database_anchor()
+    anchor, after_seq = chain.database_anchor()
     try:
         # "x": a file that exists is never overwritten.
         with path.open("x", encoding="ascii") as handle:
-            _write(handle, last_id)
+            _write(handle, last_seq)
             handle.flush()
             os.fsync(handle.fileno())
     except FileExistsError as exc:
@@ -151,28 +161,33 @@ def archive(*, before: dt.date, path: Path) -> Archived:
     except OSError as exc:
         raise ArchiveError(f"{path} cannot be written: {exc.strerror}.") from exc
     try:
-        summary = verify_file(path, anchor=anchor)
-        if summary.last_id != last_id:
-            raise ArchiveError(f"{path} ends at #{summary.last_id}, not at #{last_id}.")
+        summary = verify_file(path, anchor=anchor, after_seq=after_seq)
+        if summary.last_seq != last_seq:
+            raise ArchiveError(
+                f"{path} ends at position {summary.last_seq}, not at position {last_seq}."
+            )
         sha256 = file_sha256(path)
         _remove(summary, path=path, sha256=sha256, before=before)
     except ArchiveError:
         path.unlink(missing_ok=True)
         raise
-    return Archived(path, sha256, summary.count, summary.first_id, last_id, summary.last_hash)
+    return Archived(
+        path, sha256, summary.count, summary.first_id, summary.last_id, summary.last_hash
+    )
 
 
 @transaction.atomic
 def _remove(summary: chain.Walk, *, path: Path, sha256: str, before: dt.date) -> None:
     """Under the chain's lock: check that the database still holds exactly what the file
-    holds, append the checkpoint, then delete the archived records."""
+    holds, append and seal the checkpoint, then delete the archived records."""
     chain.lock()
-    held = AuditRecord.objects.filter(id__lte=summary.last_id)
-    last = held.order_by("-id").values_list("hash", flat=True).first()
+    held = AuditRecord.objects.filter(seq__lte=summary.last_seq)
+    last = held.order_by("-seq").values_list("hash", flat=True).first()
     if held.count() != summary.count or last != summary.last_hash:
         raise ArchiveError("The records changed while they were archived: nothing was removed.")
-    # The checkpoint first: it follows the last record of the trail, which may be among
-    # those archived, and the chain left in the database starts after the archived ones.
+    # The checkpoint is sealed here, under the lock and before the delete: it follows the
+    # last record of the trail, which may be among those archived, and the chain left in the
+    # database starts after the archived ones. (This transaction locks no business row.)
     audit_record(
         actor=None,
         action=chain.CHECKPOINT_ACTION,
@@ -183,12 +198,14 @@ def _remove(summary: chain.Walk, *, path: Path, sha256: str, before: dt.date) ->
             "count": summary.count,
             "first_id": summary.first_id,
             "last_id": summary.last_id,
+            "last_seq": summary.last_seq,
             "last_hash": summary.last_hash,
         },
     )
+    chain.seal_pending()
     # The model and its queryset refuse deletes; archiving is the one way records leave.
     with connection.cursor() as cursor:
         cursor.execute(
-            f"DELETE FROM {AuditRecord._meta.db_table} WHERE id <= %s",  # noqa: S608
-            [summary.last_id],
+            f"DELETE FROM {AuditRecord._meta.db_table} WHERE seq <= %s",  # noqa: S608
+            [summary.last_seq],
         )

@@ -1,17 +1,35 @@
-"""The hash chain of the audit trail: how a record is hashed, appended and verified.
+"""The hash chain of the audit trail: how a record is hashed, sealed and verified.
 
-Each record stores ``prev_hash``, the hash of the record before it (``GENESIS`` for the
-first), and ``hash``, the SHA-256 of a canonical JSON form of its fields and ``prev_hash``
-(``digest``). Records follow each other in id order. Changing a record breaks its own
-hash; removing or inserting one breaks the link of the record after it. Archiving
+Each sealed record stores ``seq``, its position in the chain (1 for the first after the
+genesis), ``prev_hash``, the hash of the record before it (``GENESIS`` for the first), and
+``hash``, the SHA-256 of a canonical JSON form of its fields and ``prev_hash`` (``digest``).
+Records follow each other in ``seq`` order. Changing a record breaks its own hash; removing,
+inserting or moving one breaks the link of the record after it, or its position. Archiving
 (``activity.archive``) removes the oldest records only after writing them to a verified
-file, and leaves a checkpoint record naming the hash of the last one it removed, from which
-the remaining chain is verified.
+file, and leaves a checkpoint record naming the hash and position of the last one it
+removed, from which the remaining chain is verified.
 
-Appends are serialised, so two records never follow the same one: on PostgreSQL by a
-transaction-level advisory lock, taken before the chain's head is read and held until the
-transaction that appends commits; on SQLite by its immediate transactions, which take the
-database's write lock at BEGIN. The unique ``prev_hash`` refuses a fork should that fail.
+Seal after commit. A record is inserted unsealed (``append``: no lock, ``seq``,
+``prev_hash`` and ``hash`` empty) inside the business transaction that it records, and
+``seal`` chains it once that transaction commits, in a short transaction of its own that
+locks and writes audit rows only. Hashing at insert would hold the chain's lock until the
+business transaction committed, while that transaction went on to lock business rows: with
+another transaction holding such a row and waiting for the chain, PostgreSQL had to break a
+deadlock by failing a request. A record committed late is sealed by the next pass, so the
+chain's order is the order of sealing, not of ids. A seal that fails (the database gone
+just after a commit) leaves records unsealed until the next seal: any later audited write,
+or ``verify_audit``, which seals first and reports records left unsealed too long.
+
+``seq`` is not hashed: it is the record's position, which the ``prev_hash`` links already
+fix, and the verification checks that it counts up by one from the anchor, so a changed
+``seq`` shows as a record out of place. Leaving it out keeps the digest of every record
+written before ``seq`` existed, and of every archive, unchanged.
+
+Seals are serialised, so two records never follow the same one: on PostgreSQL by a
+transaction-level advisory lock, taken before the chain's head is read (under READ
+COMMITTED each later statement sees every seal committed before the lock was granted); on
+SQLite by its immediate transactions, which take the database's write lock at BEGIN. The
+unique ``prev_hash`` and ``seq`` refuse a fork should that fail.
 
 The canonical form is a contract with every archive ever written: never change it; a new
 form would need a new ``v``.
@@ -44,7 +62,8 @@ FIELDS = (
     "changes",
     "ip_address",
 )
-# The columns ``fields_of`` reads, for ``QuerySet.values``.
+# The columns ``fields_of`` reads, for ``QuerySet.values`` (migration 0006 reads them too,
+# on a model that has no ``seq`` yet: ``SEALED_COLUMNS`` adds it).
 COLUMNS = (
     "id",
     "created_at",
@@ -60,8 +79,24 @@ COLUMNS = (
     "prev_hash",
     "hash",
 )
+SEALED_COLUMNS = (*COLUMNS, "seq")
 # Any constant 64-bit number: it names the audit chain among PostgreSQL's advisory locks.
 ADVISORY_LOCK_KEY = 0x61756469745F6368  # "audit_ch"
+# A record committed this long ago and still unsealed means its seal failed: verify_audit
+# reports it. Younger ones may be waiting for the seal of the transaction that wrote them.
+UNSEALED_GRACE = dt.timedelta(minutes=5)
+# Records read and sealed at a time, so a backlog left by failed seals is not held in memory.
+SEAL_BATCH = 500
+# The one UPDATE of an audit record: the model and its queryset refuse updates, and the
+# database trigger allows only this one, once, on an unsealed row (migration 0009).
+SEAL_SQL = (
+    f'UPDATE "{AuditRecord._meta.db_table}" SET "seq" = %s, "prev_hash" = %s, "hash" = %s '  # noqa: S608
+    'WHERE "id" = %s AND "hash" IS NULL'
+)
+
+
+class SealError(Exception):
+    """A record could not be sealed as read: the chain's lock did not hold."""
 
 
 def utc_text(moment: dt.datetime) -> str:
@@ -120,17 +155,73 @@ def lock() -> None:
 
 
 def append(**values) -> AuditRecord:
-    """Append one record after the chain's head. Inside a transaction the lock is held until
-    it commits, so keep audit records near the end of a service's transaction."""
-    # No savepoint: if the insert fails, the caller's transaction fails with it.
-    with transaction.atomic(savepoint=False):
-        lock()
-        head = AuditRecord.objects.order_by("-id").values_list("hash", flat=True).first()
-        record = AuditRecord(created_at=timezone.now(), prev_hash=head or GENESIS, **values)
-        row = {column: getattr(record, column) for column in COLUMNS[1:]}
-        record.hash = digest(fields_of(row), record.prev_hash)
-        record.save(force_insert=True)
+    """Insert one record, unsealed, and have ``seal`` chain it once the current transaction
+    commits (at once outside a transaction). Takes no lock: a service may audit anywhere in
+    its transaction."""
+    record = AuditRecord(created_at=timezone.now(), **values)
+    record.save(force_insert=True)
+    seal_after_commit()
     return record
+
+
+def seal_after_commit() -> None:
+    """Have ``seal`` run once the current transaction commits, once per transaction however
+    many records it writes. ``robust``: a seal that fails is logged and leaves its records
+    to the next seal; the write that was audited has committed and stands."""
+    current = transaction.get_connection()
+    # A callback registered in a savepoint that rolled back is gone from run_on_commit, with
+    # the records of that savepoint: a later record registers again.
+    if current.in_atomic_block and any(entry[1] is seal for entry in current.run_on_commit):
+        return
+    transaction.on_commit(seal, robust=True)
+
+
+def seal() -> int:
+    """Seal every committed unsealed record, in a transaction of its own holding the
+    chain's lock; returns how many it sealed. Durable: inside another transaction it would
+    hold the lock until that one ends, as hashing at insert did."""
+    with transaction.atomic(durable=True):
+        lock()
+        return seal_pending()
+
+
+def head() -> tuple[int, str]:
+    """The position and hash of the last sealed record: the one the next record follows
+    (``(0, GENESIS)`` for an empty trail). Read it under the chain's lock."""
+    last = (
+        AuditRecord.objects.filter(seq__isnull=False)
+        .order_by("-seq")
+        .values_list("seq", "hash")
+        .first()
+    )
+    return last or (0, GENESIS)
+
+
+def seal_pending() -> int:
+    """Seal the unsealed records in id order after the head; the caller's transaction holds
+    the chain's lock (``seal``, or archiving's). Writes audit rows only, never a business
+    row, so it waits for no business transaction. This is the one path that updates audit
+    records: through ``SEAL_SQL``, as the database trigger allows."""
+    seq, prev_hash = head()
+    pending = AuditRecord.objects.select_for_update().filter(hash__isnull=True).order_by("id")
+    sealed = 0
+    while rows := list(pending.values(*COLUMNS)[:SEAL_BATCH]):
+        with connection.cursor() as cursor:
+            for row in rows:
+                seq, record_hash = seq + 1, digest(fields_of(row), prev_hash)
+                cursor.execute(SEAL_SQL, [seq, prev_hash, record_hash, row["id"]])
+                if cursor.rowcount != 1:
+                    raise SealError(f"Audit record #{row['id']} was sealed by someone else.")
+                prev_hash = record_hash
+        sealed += len(rows)
+    return sealed
+
+
+def unsealed(*, older_than: dt.timedelta = dt.timedelta(0)):
+    """Records not sealed yet, committed at least ``older_than`` ago, oldest first."""
+    return AuditRecord.objects.filter(
+        hash__isnull=True, created_at__lte=timezone.now() - older_than
+    ).order_by("id")
 
 
 @dataclass(frozen=True)
@@ -146,26 +237,39 @@ class Break:
 
 @dataclass
 class Walk:
-    """What a verification saw: how many records, the first and last ids, the last hash."""
+    """What a verification saw: how many records, the first and last ids, the last hash
+    and position."""
 
     count: int = 0
     first_id: int | None = None
     last_id: int | None = None
     last_hash: str = ""
+    last_seq: int = 0
 
 
-def walk(rows: Iterable[dict[str, Any]], *, anchor: str, summary: Walk) -> Iterator[Break]:
-    """Check each row (``id``, ``prev_hash``, ``hash`` and the ``FIELDS``) in id order:
-    the first must follow ``anchor``, each the one before. Yields the first break (and
-    stops); fills ``summary`` as it goes."""
-    expected_prev, previous_id = anchor, None
+def walk(
+    rows: Iterable[dict[str, Any]], *, anchor: str, after_seq: int = 0, summary: Walk
+) -> Iterator[Break]:
+    """Check each row (``id``, ``seq``, ``prev_hash``, ``hash`` and the ``FIELDS``) in
+    ``seq`` order: the first must follow ``anchor`` at position ``after_seq + 1``, each the
+    one before at the next position. Yields the first break (and stops); fills ``summary``
+    as it goes. Rows without ``seq`` (archives written before it existed) are checked by
+    their links alone."""
+    expected_prev, expected_seq, previous_id = anchor, after_seq + 1, None
     for row in rows:
+        after = f"record #{previous_id}" if previous_id else "the start of the trail"
         if row["prev_hash"] != expected_prev:
-            after = f"record #{previous_id}" if previous_id else "the start of the trail"
             yield Break(
                 row["id"],
-                f"it does not follow {after} (its prev_hash differs): a record was removed "
-                "or inserted before it",
+                f"it does not follow {after} (its prev_hash differs): a record was removed, "
+                "inserted or moved before it",
+            )
+            return
+        if "seq" in row and row["seq"] != expected_seq:
+            yield Break(
+                row["id"],
+                f"its position is {row['seq']}, not {expected_seq} after {after}: its seq "
+                "was changed",
             )
             return
         if digest({name: row[name] for name in FIELDS}, row["prev_hash"]) != row["hash"]:
@@ -174,39 +278,54 @@ def walk(rows: Iterable[dict[str, Any]], *, anchor: str, summary: Walk) -> Itera
         summary.count += 1
         summary.first_id = summary.first_id or row["id"]
         summary.last_id, summary.last_hash = row["id"], row["hash"]
-        expected_prev, previous_id = row["hash"], row["id"]
+        summary.last_seq = row.get("seq", expected_seq)
+        expected_prev, expected_seq, previous_id = row["hash"], expected_seq + 1, row["id"]
 
 
 def latest_checkpoint() -> AuditRecord | None:
     """The record left by the latest archiving, if any: the chain in the database starts
     after the last record it archived."""
     return (
-        AuditRecord.objects.filter(action=CHECKPOINT_ACTION, actor__isnull=True)
-        .order_by("-id")
+        AuditRecord.objects.filter(action=CHECKPOINT_ACTION, actor__isnull=True, seq__isnull=False)
+        .order_by("-seq")
         .first()
     )
 
 
-def database_rows(**filters) -> Iterator[dict[str, Any]]:
-    """The trail in id order as rows for ``walk``, read in chunks."""
-    queryset = AuditRecord.objects.filter(**filters).order_by("id").values(*COLUMNS)
+def database_rows() -> Iterator[dict[str, Any]]:
+    """The sealed trail in ``seq`` order as rows for ``walk``, read in chunks."""
+    queryset = AuditRecord.objects.filter(seq__isnull=False).order_by("seq").values(*SEALED_COLUMNS)
     for row in queryset.iterator(chunk_size=2000):
-        yield {"id": row["id"], "prev_hash": row["prev_hash"], "hash": row["hash"]} | fields_of(row)
+        link = {"id": row["id"], "seq": row["seq"], "prev_hash": row["prev_hash"]}
+        yield link | {"hash": row["hash"]} | fields_of(row)
 
 
 def database_anchor() -> tuple[str, int]:
-    """What the first record in the database must follow, and the id it must be past: the
-    latest checkpoint's last archived record, or the genesis."""
+    """What the first record in the database must follow, and the position it must come
+    after: the latest checkpoint's last archived record, or the genesis (position 0)."""
     checkpoint = latest_checkpoint()
     if checkpoint is None:
         return GENESIS, 0
-    return str(checkpoint.changes.get("last_hash", "")), int(checkpoint.changes.get("last_id", 0))
+    # A checkpoint written before records had a position names none: migration 0008
+    # numbered the records it left from 1, as if after the genesis.
+    last_seq = int(checkpoint.changes.get("last_seq", 0))
+    return str(checkpoint.changes.get("last_hash", "")), last_seq
 
 
 def verify_database(summary: Walk) -> Break | None:
-    """The first break of the trail in the database, or ``None``."""
+    """The first break of the sealed trail in the database, or ``None``."""
     anchor, archived_up_to = database_anchor()
-    first = AuditRecord.objects.order_by("id").values_list("id", flat=True).first()
-    if first is not None and first <= archived_up_to:
-        return Break(first, f"it is older than the archive checkpoint, ending at #{archived_up_to}")
-    return next(walk(database_rows(), anchor=anchor, summary=summary), None)
+    first = (
+        AuditRecord.objects.filter(seq__isnull=False)
+        .order_by("seq")
+        .values_list("id", "seq")
+        .first()
+    )
+    if first is not None and first[1] <= archived_up_to:
+        return Break(
+            first[0],
+            f"it is older than the archive checkpoint, ending at position {archived_up_to}",
+        )
+    return next(
+        walk(database_rows(), anchor=anchor, after_seq=archived_up_to, summary=summary), None
+    )

@@ -37,9 +37,13 @@ class AuditRecord(models.Model):
     ``agency`` is the actor's agency at the time of the action, kept even if the person
     later moves; ``target_*`` name the object acted on, with its text at the time so the
     record stays readable after the object changes (a denied request names only the id
-    asked for). Text is stored inert (``activity.inert``). ``hash`` is the SHA-256 of
-    ``prev_hash`` and the record's fields (``activity.chain``): changing, removing or
-    inserting a record breaks the chain, which ``manage.py verify_audit`` reports.
+    asked for). Text is stored inert (``activity.inert``).
+
+    A record is inserted unsealed and sealed once its transaction commits
+    (``activity.chain``): ``seq`` is then its position in the chain, ``prev_hash`` the hash
+    of the record before it and ``hash`` the SHA-256 of ``prev_hash`` and its fields.
+    Changing, removing, inserting or moving a sealed record breaks the chain, which
+    ``manage.py verify_audit`` reports. Sealing is the one update a record takes.
     """
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -69,8 +73,16 @@ class AuditRecord(models.Model):
     target_repr = models.CharField(max_length=255, blank=True)
     changes = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
-    prev_hash = models.CharField(max_length=64, help_text="The hash of the record before.")
-    hash = models.CharField(max_length=64, help_text="SHA-256 of prev_hash and this record.")
+    seq = models.PositiveBigIntegerField(
+        null=True, blank=True, help_text="The position in the chain; empty until sealed."
+    )
+    # NULL, not "", until sealed: the unique prev_hash compares sealed records only.
+    prev_hash = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, help_text="The hash of the record before."
+    )
+    hash = models.CharField(  # noqa: DJ001
+        max_length=64, null=True, blank=True, help_text="SHA-256 of prev_hash and this record."
+    )
 
     objects = AuditRecordQuerySet.as_manager()
 
@@ -84,11 +96,25 @@ class AuditRecord(models.Model):
             models.Index(fields=["agency", "actor", "-id"], name="audit_agency_actor"),
             models.Index(fields=["agency", "outcome", "-id"], name="audit_agency_outcome"),
             models.Index(fields=["agency", "created_at"], name="audit_agency_time"),
+            # What the next seal picks up: usually nothing, a few records at most.
+            models.Index(
+                fields=["id"], condition=models.Q(hash__isnull=True), name="audit_unsealed"
+            ),
         ]
         constraints = [
-            # Two records after the same one would fork the chain: appends are serialised
-            # (activity.chain), and the database refuses a fork should that ever fail.
+            # Two records after the same one, or at the same position, would fork the chain:
+            # seals are serialised (activity.chain), and the database refuses a fork should
+            # that ever fail. Unsealed records (NULL) are not compared.
             models.UniqueConstraint(fields=["prev_hash"], name="audit_chain_no_fork"),
+            models.UniqueConstraint(fields=["seq"], name="audit_chain_one_position"),
+            # A record is sealed whole or not at all.
+            models.CheckConstraint(
+                condition=(
+                    models.Q(seq__isnull=True, prev_hash__isnull=True, hash__isnull=True)
+                    | models.Q(seq__isnull=False, prev_hash__isnull=False, hash__isnull=False)
+                ),
+                name="audit_sealed_whole",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -63,11 +63,13 @@ def audit_record(
     """Append one record to the audit trail for an action done by ``actor``.
 
     The actor's agency (or, for a record without an actor that concerns one agency's
-    person, such as a failed sign-in to their account, ``agency_id``: whose admins read it)
-    and the request's address are taken at the time of the call, the
-    time under the chain's lock (``activity.chain.append``). ``target`` is the object acted
-    on, or ``(Model, id)`` for one named but not loaded. Text in ``changes`` and the
-    target's text is stored inert (``activity.inert``); ``changes`` becomes plain JSON.
+    person, such as a failed sign-in to their account, ``agency_id``: whose admins read it),
+    the request's address and the time are taken at the time of the call. The record is
+    inserted unsealed, without a lock, so a service may audit anywhere in its transaction;
+    the hash chain seals it once that transaction commits (``activity.chain``). ``target``
+    is the object acted on, or ``(Model, id)`` for one named but not loaded. Text in
+    ``changes`` and the target's text is stored inert (``activity.inert``); ``changes``
+    becomes plain JSON.
     """
     if outcome not in AuditOutcome.values:
         raise ValueError(f"Unknown audit outcome {outcome!r}.")
@@ -91,7 +93,8 @@ def audit_read(
     outcome: str = AuditOutcome.SUCCESS,
     once_per: dt.timedelta | None = None,
 ) -> AuditRecord | None:
-    """Record that ``actor`` read ``target``: the one write a read (GET) may make.
+    """Record that ``actor`` read ``target``: the one write a read (GET) may make (with
+    its seal, which sets the record's place in the chain once the request commits).
 
     Reads of cases and notes, exports, reads of the audit trail, the use of an API token
     and requests the access policy refuses (``outcome=DENIED``, ``target=(Model, id)``)

@@ -51,9 +51,14 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-# A GET or HEAD never writes, except the audit record of a read (activity.services.audit_read).
+# A GET or HEAD never writes, except the audit record of a read (activity.services.audit_read)
+# and its seal (activity.chain.SEAL_SQL), which sets the record's place in the chain once the
+# request's transaction commits: at once for a request in autocommit.
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
-READ_AUDIT = re.compile(r'^\s*INSERT INTO "activity_auditrecord"', re.IGNORECASE)
+READ_AUDIT = re.compile(
+    r'^\s*(INSERT INTO "activity_auditrecord"|UPDATE "activity_auditrecord" SET "seq" = )',
+    re.IGNORECASE,
+)
 
 
 class WriteOnRead(AssertionError):
