@@ -15,7 +15,6 @@ from activity.services import audit_record
 from meetings.models import Meeting, Registration
 from meetings.services import cascades, registration_register
 from tests.agencies.factories import AgencyFactory, person
-from tests.meetings.conftest import meeting_world  # noqa: F401
 from tests.meetings.test_registrations import training
 
 pytestmark = [
@@ -89,12 +88,12 @@ def test_concurrent_appends_keep_one_chain():
 
 
 def test_a_cascade_that_audits_then_locks_and_a_service_holding_the_lock_that_audits_both_succeed(
-    meeting_world,  # noqa: F811
+    personas,
     monkeypatch,
 ):
-    first, second = training(meeting_world), training(meeting_world, title="Operations course")
-    leaving = meeting_world.agencies["invited"]
-    registrant = person(meeting_world.agencies["other"], username="registrant")
+    first, second = training(personas), training(personas, title="Operations course")
+    leaving = personas.agency("invited")
+    registrant = person(personas.agency("other"), username="registrant")
     holds_second, cascade_audited = threading.Event(), threading.Event()
     real_audit_record = cascades.audit_record
 
