@@ -280,6 +280,10 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI comes from the portal (drf-spectacular-sidecar), not from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Swagger UI's online validator badge would fetch an image from validator.swagger.io
+    # with the schema's address in it on any host but localhost: no page loads from
+    # another host.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {
         "AgencyKindEnum": "agencies.models.AgencyKind",
         "CaseKindEnum": "cases.models.CaseKind",
