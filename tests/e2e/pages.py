@@ -1,0 +1,162 @@
+"""Every page of the portal a person can reach, per persona, found in the demo data.
+
+Object ids are never written here: ``demo_objects`` asks the server's own database (through
+``manage.py shell`` and each app's access module) for the objects each persona sees, the
+way the person would find them by clicking, so the list holds whatever the demo loads.
+"""
+
+import json
+from dataclasses import dataclass
+
+# Demo logins of the README, one per kind of person.
+PERSONAS = {
+    # The lead agency's liaison of the I-70 case: manages a case, writes notes, is invited.
+    "liaison": "kcpd.liaison",
+    # Coordinates the FBI task force: schedules, edits and cancels meetings, keeps minutes.
+    "coordinator": "fbi.coordinator",
+    # Manages KCPD's people and reads its audit trail.
+    "agency-admin": "kcpd.admin",
+}
+
+# Run inside the server's environment; prints one JSON object: per username, the ids of the
+# objects its pages need (None where the demo gives that person none).
+FIND_OBJECTS = """
+import json
+from django.contrib.auth import get_user_model
+from agencies.access import acting_agency
+from agencies.models import TaskForceMembership
+from cases import access as cases
+from cases.models import AccessLevel
+from meetings import access as meetings
+from meetings.models import MeetingKind
+
+def first(items):
+    return next(iter(items), None)
+
+found = {}
+for username in USERNAMES:
+    user = get_user_model().objects.get(username=username)
+    agency = acting_agency(user)
+    membership = first(
+        TaskForceMembership.objects.current().filter(agency=agency).order_by("pk")
+    )
+    visible = list(cases.visible_cases(user).order_by("pk"))
+    levels = cases.agency_levels(user, [case.pk for case in visible])
+    case = first(c for c in visible if levels.get(c.pk) == AccessLevel.MANAGE) or first(visible)
+    level = levels.get(case.pk) if case else None
+    notes = list(cases.visible_notes(user, case).order_by("pk")) if case else []
+    note = first(n for n in notes if cases.can_edit_note(user, n, level))
+    redactable = first(n for n in notes if cases.can_redact_note(user, n, level))
+    revocable = first(
+        agency_id
+        for agency_id in case.shares.active().order_by("pk").values_list("agency_id", flat=True)
+        if cases.can_revoke(level, case, agency_id)
+    ) if case else None
+    shown = [m for m in meetings.visible_meetings(user).order_by("pk") if not m.is_cancelled]
+    meeting = first(
+        m for m in shown if m.kind != MeetingKind.TRAINING and meetings.can_change(user, m)
+    ) or first(m for m in shown if m.kind != MeetingKind.TRAINING)
+    training = first(m for m in shown if m.kind == MeetingKind.TRAINING)
+    changeable = meeting if meeting and meetings.can_change(user, meeting) else None
+    colleague = first(
+        agency.people.exclude(user=user).order_by("pk").values_list("user_id", flat=True)
+    ) if agency else None
+    found[username] = {
+        "agency": agency.pk if agency else None,
+        "task_force": membership.task_force.slug if membership else None,
+        "case": case.pk if case else None,
+        "note": (note or first(notes)).pk if notes else None,
+        "editable_note": note.pk if note else None,
+        "redactable_note": redactable.pk if redactable else None,
+        "revocable_agency": revocable,
+        "meeting": meeting.pk if meeting else None,
+        "changeable_meeting": changeable.pk if changeable else None,
+        "training": training.pk if training else None,
+        "colleague": colleague,
+    }
+print(json.dumps(found))
+"""
+
+
+def demo_objects(server) -> dict[str, dict]:
+    usernames = list(PERSONAS.values())
+    output = server.manage("shell", "-c", f"USERNAMES = {usernames!r}\n{FIND_OBJECTS}")
+    found = json.loads(output.strip().splitlines()[-1])
+    return {persona: found[username] for persona, username in PERSONAS.items()}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    # What the page shows once its scripts have run; checks wait for it.
+    ready: str | None = None
+    status: int = 200
+
+
+def _needs(objects: dict, *keys: str) -> bool:
+    return all(objects.get(key) is not None for key in keys)
+
+
+def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
+    """The pages ``persona`` reaches, and the pages it should reach but the demo gives no
+    object for (each a failure: the list would silently shrink otherwise)."""
+    wanted: list[tuple[tuple[str, ...], Page]] = []
+
+    def page(name, path, *keys, **options):
+        wanted.append((keys, Page(name, path, **options)))
+
+    if persona == "anonymous":
+        page("login", "/login/")
+        page("password-reset", "/password/reset/")
+        page("not-found", "/no-such-page/", status=404)
+        return _resolved(o, wanted)
+
+    page("dashboard", "/", ready="#live-status[data-state=live]")
+    page("directory", "/directory/")
+    page("agency", "/directory/agencies/{agency}/", "agency")
+    page("task-force", "/directory/task-forces/{task_force}/", "task_force")
+    page("cases", "/cases/")
+    page("account", "/account/")
+    page("mfa-enrol", "/account/mfa/enrol/")
+    page("password-change", "/account/password/")
+    page("calendar-subscription", "/calendar/")
+    page("meetings-month", "/meetings/")
+    page("meetings-week", "/meetings/?view=week")
+    page("api-docs", "/api/docs/", ready=".swagger-ui .opblock")
+    page("not-found", "/cases/no-such-case/", status=404)
+    if persona == "agency-admin":
+        page("people", "/agency/people/")
+        page("person-invite", "/agency/people/invite/")
+        page("person", "/agency/people/{colleague}/", "colleague")
+        page("person-deactivate", "/agency/people/{colleague}/deactivate/", "colleague")
+        page("audit", "/audit/")
+        return _resolved(o, wanted)
+
+    page("case-open", "/cases/new/")
+    page("case", "/cases/{case}/", "case")
+    page("case-edit", "/cases/{case}/edit/", "case")
+    page("access-report", "/cases/{case}/access-report/", "case")
+    page("case-revoke", "/cases/{case}/access/{revocable_agency}/revoke/", "revocable_agency")
+    page("note-revisions", "/notes/{note}/revisions/", "note")
+    page("meeting", "/meetings/{meeting}/", "meeting")
+    page("training", "/meetings/{training}/", "training")
+    if persona == "liaison":
+        page("note-edit", "/notes/{editable_note}/edit/", "editable_note")
+        page("note-redact", "/notes/{redactable_note}/redact/", "redactable_note")
+    if persona == "coordinator":
+        page("meeting-schedule", "/meetings/new/")
+        # The meeting page of a coordinator holds the minutes and action items forms.
+        page("meeting-edit", "/meetings/{changeable_meeting}/edit/", "changeable_meeting")
+        page("meeting-cancel", "/meetings/{changeable_meeting}/cancel/", "changeable_meeting")
+    return _resolved(o, wanted)
+
+
+def _resolved(objects, wanted) -> tuple[list[Page], list[str]]:
+    pages, missing = [], []
+    for keys, page in wanted:
+        if _needs(objects, *keys):
+            pages.append(Page(page.name, page.path.format(**objects), page.ready, page.status))
+        else:
+            missing.append(f"{page.name}: the demo data gives no {', '.join(keys)}")
+    return pages, missing
