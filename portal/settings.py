@@ -258,7 +258,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "portal.api.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "portal.schema.PortalSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
@@ -269,8 +269,10 @@ REST_FRAMEWORK = {
 SPECTACULAR_SETTINGS = {
     "TITLE": "Crossroads API",
     "DESCRIPTION": (
-        "Coordination portal for multi-agency human trafficking task forces. "
-        "Authenticate with a browser session (and CSRF token) or "
+        "Coordination portal for multi-agency human trafficking task forces, for "
+        "integrations: an agency's records system, a calendar, an analytics job. Every call "
+        "answers as the person whose session or token it uses and shows only what their "
+        "agency was given. Authenticate with a browser session (and CSRF token) or "
         "`Authorization: Bearer <token>`. Errors are JSON: "
         '`{"code": ..., "detail": ..., "fields": {...}}`.'
     ),
@@ -284,6 +286,21 @@ SPECTACULAR_SETTINGS = {
     # with the schema's address in it on any host but localhost: no page loads from
     # another host.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # The docs' sections, one per resource (portal.schema), in the order a reader needs them.
+    "TAGS": [
+        {"name": "me", "description": "Who the session or token belongs to."},
+        {"name": "agencies", "description": "Agencies; contact details only for partners."},
+        {"name": "task-forces", "description": "Task forces and their member agencies."},
+        {"name": "cases", "description": "Cases your agency was given, who has access, notes."},
+        {"name": "notes", "description": "One note: edit (with If-Match), redact, revisions."},
+        {
+            "name": "meetings",
+            "description": "Meetings, answers, occurrences, minutes, trainings, .ics files.",
+        },
+        {"name": "events", "description": "The live event stream, resumed with ?since=."},
+        {"name": "people", "description": "Your agency's people (agency admins)."},
+        {"name": "audit", "description": "Your agency's audit trail (agency admins)."},
+    ],
     "ENUM_NAME_OVERRIDES": {
         "AgencyKindEnum": "agencies.models.AgencyKind",
         "CaseKindEnum": "cases.models.CaseKind",
