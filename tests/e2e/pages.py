@@ -18,6 +18,21 @@ PERSONAS = {
     "agency-admin": "kcpd.admin",
 }
 
+# What FIND_OBJECTS finds for each persona.
+OBJECT_KEYS = (
+    "agency",
+    "task_force",
+    "case",
+    "note",
+    "editable_note",
+    "redactable_note",
+    "revocable_agency",
+    "meeting",
+    "changeable_meeting",
+    "training",
+    "colleague",
+)
+
 # Run inside the server's environment; prints one JSON object: per username, the ids of the
 # objects its pages need (None where the demo gives that person none).
 FIND_OBJECTS = """
@@ -109,7 +124,10 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
     if persona == "anonymous":
         page("login", "/login/")
         page("password-reset", "/password/reset/")
-        page("not-found", "/no-such-page/", status=404)
+        page("password-reset-sent", "/password/reset/sent/")
+        page("password-reset-complete", "/password/reset/complete/")
+        # A missing page is the portal's own (a way home), never Django's debug page.
+        page("not-found", "/no-such-page/", ready="a[href='/']", status=404)
         return _resolved(o, wanted)
 
     page("dashboard", "/", ready="#live-status[data-state=live]")
@@ -124,7 +142,7 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
     page("meetings-month", "/meetings/")
     page("meetings-week", "/meetings/?view=week")
     page("api-docs", "/api/docs/", ready=".swagger-ui .opblock")
-    page("not-found", "/cases/no-such-case/", status=404)
+    page("not-found", "/cases/no-such-case/", ready="a[href='/']", status=404)
     if persona == "agency-admin":
         page("people", "/agency/people/")
         page("person-invite", "/agency/people/invite/")
