@@ -176,11 +176,15 @@ def visit(tab, server, persona: str, target, width: int) -> list[str]:
     status = response.status if response else None
     if status != target.status:
         failures.append(f"status {status}, expected {target.status}")
-    if target.ready and status == target.status:
+    if target.ready and status == 200:
         try:
-            page.wait_for_selector(target.ready, timeout=5_000)
+            # Generous: the API docs' first visit waits for the schema to be generated.
+            page.wait_for_selector(target.ready, timeout=30_000)
         except PlaywrightError:
             failures.append(f"never showed {target.ready}")
+    elif target.ready and status == target.status and page.query_selector(target.ready) is None:
+        # An error page is plain HTML: what it should show is there at once, or never.
+        failures.append(f"does not show {target.ready}")
     # Let late scripts, fonts and layout settle before measuring.
     page.wait_for_timeout(150)
     measured = page.evaluate(MEASURE)
