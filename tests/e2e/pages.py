@@ -6,7 +6,7 @@ way the person would find them by clicking, so the list holds whatever the demo 
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 # Demo logins of the README, one per kind of person.
 PERSONAS = {
@@ -100,6 +100,10 @@ def demo_objects(server) -> dict[str, dict]:
     return {persona: found[username] for persona, username in PERSONAS.items()}
 
 
+# The API docs' section of the case list (tag "cases", operation id v1_cases_list).
+CASES_LIST = "#operations-cases-v1_cases_list"
+
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -107,6 +111,8 @@ class Page:
     # What the page shows once its scripts have run; checks wait for it.
     ready: str | None = None
     status: int = 200
+    # Clicked in turn once the page is ready, so what they open is measured too.
+    clicks: tuple[str, ...] = ()
 
 
 def _needs(objects: dict, *keys: str) -> bool:
@@ -141,7 +147,13 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
     page("calendar-subscription", "/calendar/")
     page("meetings-month", "/meetings/")
     page("meetings-week", "/meetings/?view=week")
-    page("api-docs", "/api/docs/", ready=".swagger-ui .opblock")
+    # One operation opened and tried out: its parameter and response tables are the widest.
+    page(
+        "api-docs",
+        "/api/docs/",
+        ready=".swagger-ui .opblock",
+        clicks=(f"{CASES_LIST} .opblock-summary", f"{CASES_LIST} .try-out__btn"),
+    )
     page("not-found", "/cases/no-such-case/", ready="a[href='/']", status=404)
     if persona == "agency-admin":
         page("people", "/agency/people/")
@@ -174,7 +186,7 @@ def _resolved(objects, wanted) -> tuple[list[Page], list[str]]:
     pages, missing = [], []
     for keys, page in wanted:
         if _needs(objects, *keys):
-            pages.append(Page(page.name, page.path.format(**objects), page.ready, page.status))
+            pages.append(replace(page, path=page.path.format(**objects)))
         else:
             missing.append(f"{page.name}: the demo data gives no {', '.join(keys)}")
     return pages, missing

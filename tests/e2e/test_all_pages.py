@@ -185,6 +185,11 @@ def visit(tab, server, persona: str, target, width: int) -> list[str]:
     elif target.ready and status == target.status and page.query_selector(target.ready) is None:
         # An error page is plain HTML: what it should show is there at once, or never.
         failures.append(f"does not show {target.ready}")
+    for selector in target.clicks if status == target.status else ():
+        try:
+            page.click(selector)
+        except PlaywrightError:
+            failures.append(f"could not click {selector}")
     # Let late scripts, fonts and layout settle before measuring.
     page.wait_for_timeout(150)
     measured = page.evaluate(MEASURE)
