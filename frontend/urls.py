@@ -9,6 +9,7 @@ from frontend import (
     dashboard,
     meetings,
     people,
+    profile,
     signin,
     views,
 )
@@ -19,6 +20,7 @@ urlpatterns = [
     path("login/verify/", signin.signin_verify, name="signin-verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("session/active/", signin.session_active, name="session-active"),
+    path("profile/", profile.profile, name="profile"),
     path("account/", account.account_security, name="account-security"),
     path("account/mfa/enrol/", account.mfa_enrol, name="mfa-enrol"),
     path("account/mfa/recovery-codes/", account.mfa_recovery_codes, name="mfa-recovery-codes"),

@@ -48,6 +48,7 @@ PAGES = {
     "calendar-subscription": ("case", lambda p, o: "/calendar/"),
     "api-docs": ("case", lambda p, o: "/api/docs/"),
     "account-security": ("case", lambda p, o: "/account/"),
+    "profile": ("case", lambda p, o: "/profile/"),
     "mfa-enrol": ("case", lambda p, o: "/account/mfa/enrol/"),
     "password_change": ("case", lambda p, o: "/account/password/"),
     "password_reset": (None, lambda p, o: "/password/reset/"),

@@ -30,6 +30,23 @@
     "taskforce.membership": "task force",
   };
 
+  // Times as the server writes them (portal/formats): 24-hour, in the viewer's zone (the
+  // body's data-time-zone, not the browser's), with the zone's short name.
+  const timeFormat = (() => {
+    const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" };
+    try {
+      return new Intl.DateTimeFormat("en-US", { ...options, timeZone: document.body.dataset.timeZone });
+    } catch (error) {
+      return new Intl.DateTimeFormat("en-US", options);
+    }
+  })();
+
+  function formatTime(iso) {
+    const parts = timeFormat.formatToParts(new Date(iso));
+    const part = (type) => (parts.find((p) => p.type === type) || {}).value || "";
+    return part("hour") + ":" + part("minute") + " " + part("timeZoneName");
+  }
+
   function setStatus(state) {
     statusEl.textContent = state;
     statusEl.dataset.state = state;
@@ -89,7 +106,7 @@
     label.textContent = LABELS[event.kind] || event.kind;
     const time = document.createElement("time");
     time.dateTime = event.created_at;
-    time.textContent = new Date(event.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    time.textContent = formatTime(event.created_at);
     item.append(time, " ", label, " ", ...describe(event));
     list.prepend(item);
     document.body.classList.add("has-events");
