@@ -19,8 +19,9 @@ WIDTHS = {"phone": 375, "desktop": 1280}
 OVERFLOW = """() => {
   const width = window.innerWidth;
   const wide = [...document.querySelectorAll("body *")]
-    .filter((el) => el.getBoundingClientRect().right > width + 1 && getComputedStyle(el).position !== "absolute")
-    .map((el) => el.tagName + (el.id ? "#" + el.id : "") + (el.className ? "." + el.className : ""));
+    .filter((el) => el.getBoundingClientRect().right > width + 1)
+    .filter((el) => getComputedStyle(el).position !== "absolute")
+    .map((el) => el.tagName + (el.id ? "#" + el.id : "") + "." + el.className);
   return { scroll: document.documentElement.scrollWidth, width, wide: wide.slice(0, 5) };
 }"""
 
