@@ -52,7 +52,9 @@ def _readable(request, *, export: bool) -> AuditRecordFilter:
         raise PermissionDenied(NOT_AN_AUDIT_READER)
     filterset = AuditRecordFilter(request.GET, queryset=selectors.audit_record_list(request.user))
     # The page's select says its blank choice in words (the API takes no blank).
-    filterset.form.fields["outcome"].choices = [("", "Any outcome"), *AuditOutcome.choices]
+    outcome = filterset.form.fields["outcome"]
+    outcome.empty_label = "Any outcome"
+    outcome.widget.choices = outcome.choices
     return filterset
 
 
