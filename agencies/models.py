@@ -10,7 +10,7 @@ from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from activity.models import AuditRecord
 from agencies.jurisdictions import Jurisdiction
@@ -292,4 +292,5 @@ class AccountLock(models.Model):
         ordering = ["-locked_at"]
 
     def __str__(self) -> str:
-        return f"{self.username} (locked {self.locked_at:%Y-%m-%d %H:%M})"
+        locked = formats.date_format(timezone.localtime(self.locked_at), "SHORT_DATETIME_FORMAT")
+        return f"{self.username} (locked {locked})"
