@@ -45,3 +45,10 @@ def action_words(action: str) -> str:
     words = [ACTION_SUBJECTS.get(part, part) for part in (action or "").split(".")]
     text = " ".join(word.replace("_", " ") for word in words)
     return text[:1].upper() + text[1:]
+
+
+@register.filter
+def field_words(name: str) -> str:
+    """A field's code name as words: ``is_agency_admin`` reads "agency admin"."""
+    name = (name or "").removeprefix("is_")
+    return name.replace("_", " ")

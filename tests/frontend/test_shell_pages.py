@@ -143,3 +143,15 @@ def test_long_zone_names_read_with_spaces(personas):
     personas.task_force.save()
     page = signed_in(personas.user("viewer")).get("/directory/").content.decode()
     assert "America/New York" in page
+
+
+def test_audit_changes_name_their_fields_in_words(personas, admin):
+    audit_record(
+        actor=admin,
+        action="person.updated",
+        target=admin,
+        changes={"is_agency_admin": [False, True], "time_zone": ["", "Asia/Tokyo"]},
+    )
+    page = signed_in(admin).get("/audit/").content.decode()
+    assert "agency admin, time zone" in page
+    assert "is_agency_admin" not in page
