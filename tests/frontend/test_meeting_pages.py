@@ -47,9 +47,7 @@ def messages_of(response) -> list[str]:
 def test_a_5000_character_title_is_a_form_error_and_nothing_is_written(personas):
     client = page_client(personas, "coordinator")
     before = database_state()
-    response = client.post(
-        "/meetings/new/", schedule_data(personas, title=LONG_TITLE)
-    )
+    response = client.post("/meetings/new/", schedule_data(personas, title=LONG_TITLE))
     assert response.status_code == 200
     assert "at most 200 characters" in response.context["form"].errors["title"][0]
     assert_unchanged(before)
@@ -300,9 +298,7 @@ def test_cancelling_a_training_counts_the_people_registered(personas):
 def test_a_too_long_cancellation_reason_is_refused_and_nothing_changes(personas, weekly_meeting):
     client = page_client(personas, "coordinator")
     before = database_state()
-    response = client.post(
-        f"/meetings/{weekly_meeting.pk}/cancel/", {"reason": "r" * 501}
-    )
+    response = client.post(f"/meetings/{weekly_meeting.pk}/cancel/", {"reason": "r" * 501})
     assert response.status_code == 400
     assert "reason" in response.context["form"].errors
     assert_unchanged(before)
