@@ -198,6 +198,7 @@ def meeting_detail(request, pk: int):
         )
         if meeting.recurrence
         else [],
+        "next_occurrence": _next_occurrence(meeting, now),
         "case_visible": access.shows_case(user, meeting),
         "registration": registration,
         "waitlist_position": selectors.waitlist_position(registration) if registration else None,
@@ -214,6 +215,14 @@ def meeting_detail(request, pk: int):
         else None,
     }
     return render(request, "frontend/meeting_detail.html", context)
+
+
+def _next_occurrence(meeting, now):
+    """The next occurrence still to come of a recurring meeting, or None."""
+    if not meeting.recurrence or meeting.is_cancelled:
+        return None
+    found = recurrence.occurrences(meeting, now, now + dt.timedelta(days=400))
+    return next((o for o in found if not o.cancelled and o.starts_at >= now), None)
 
 
 def _action_items(user, meeting) -> list[tuple]:

@@ -2,15 +2,12 @@
 case, confirmation steps, answers that keep what they said, registration reasons, times,
 the month and week calendars, and the subscription page."""
 
-import datetime as dt
-
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
 from django.utils import timezone
 
 from agencies.models import Profession
-from meetings import services
 from meetings.models import Invitation, Meeting, MeetingStatus, OccurrenceChange
 from tests.cases.factories import CaseFactory
 from tests.clock import chicago, soon

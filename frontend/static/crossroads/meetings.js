@@ -7,14 +7,25 @@
     const repeat = picker.querySelector("select[name=repeat]");
     if (!repeat) return;
     const units = { daily: "day(s)", weekly: "week(s)", monthly: "month(s)" };
+    const checked = (name) => {
+      const radio = picker.querySelector(`input[name=${name}]:checked`);
+      return radio ? radio.value : "";
+    };
     const update = () => {
       picker.querySelectorAll("[data-when-repeat]").forEach((part) => {
         part.hidden = !part.dataset.whenRepeat.split(" ").includes(repeat.value);
+      });
+      picker.querySelectorAll("[data-when-monthly-by]").forEach((part) => {
+        part.hidden = part.dataset.whenMonthlyBy !== (checked("monthly_by") || "weekday");
+      });
+      picker.querySelectorAll("[data-when-ends]").forEach((part) => {
+        part.hidden = part.dataset.whenEnds !== checked("ends");
       });
       const unit = picker.querySelector("[data-interval-unit]");
       if (unit) unit.textContent = units[repeat.value] || "";
     };
     repeat.addEventListener("change", update);
+    picker.querySelectorAll("input[type=radio]").forEach((radio) => radio.addEventListener("change", update));
     update();
   });
 
