@@ -222,7 +222,9 @@ def _next_occurrence(meeting, now):
     if not meeting.recurrence or meeting.is_cancelled:
         return None
     found = recurrence.occurrences(meeting, now, now + dt.timedelta(days=400))
-    return next((o for o in found if not o.cancelled and o.starts_at >= now), None)
+    upcoming = next((o for o in found if not o.cancelled and o.starts_at >= now), None)
+    # The first meeting is shown anyway; "next" says something only once it has passed.
+    return upcoming if upcoming and upcoming.starts_at != meeting.starts_at else None
 
 
 def _action_items(user, meeting) -> list[tuple]:
