@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 
 from agencies.models import Agency, TaskForce
 from cases.models import NOTE_MAX_LENGTH, AccessLevel, CaseKind, CasePriority, NoteVisibility
-from meetings.models import Answer
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -81,95 +80,3 @@ class NoteEditForm(NoteForm):
 
 class RedactForm(forms.Form):
     reason = forms.CharField(max_length=500)
-
-
-class MeetingForm(forms.Form):
-    """Scheduling or changing a meeting. Times are entered in the meeting's time zone."""
-
-    title = forms.CharField(max_length=200)
-    kind = forms.ChoiceField(choices=[])
-    starts_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    timezone = forms.CharField(max_length=64, initial="America/Chicago")
-    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    location = forms.CharField(max_length=300, required=False)
-    video_url = forms.URLField(required=False, assume_scheme="https")
-    invited_agencies = forms.ModelMultipleChoiceField(
-        queryset=Agency.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    invite_all = forms.BooleanField(required=False, label="Invite every member agency")
-    recurrence = forms.CharField(
-        max_length=500,
-        required=False,
-        help_text="Optional RRULE, e.g. FREQ=WEEKLY;BYDAY=TU or FREQ=MONTHLY;BYDAY=2TU.",
-    )
-    confidential = forms.BooleanField(
-        required=False, help_text="Calendars then show only the time and 'Busy'."
-    )
-    open_to_all = forms.BooleanField(
-        required=False, label="Training open to every agency in the portal"
-    )
-    topics = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    capacity = forms.IntegerField(min_value=0, required=False)
-    registration_deadline = forms.DateTimeField(
-        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    eligible_professions = forms.MultipleChoiceField(
-        choices=[], required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, agencies, **kwargs):
-        from agencies.models import Profession
-        from meetings.models import MeetingKind
-
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = MeetingKind.choices
-        self.fields["eligible_professions"].choices = Profession.choices
-        self.fields["invited_agencies"].queryset = agencies
-
-    def clean_timezone(self):
-        import zoneinfo
-
-        value = self.cleaned_data["timezone"]
-        if value not in zoneinfo.available_timezones():
-            raise forms.ValidationError("Not a known time zone (e.g. America/Chicago).")
-        return value
-
-    def localized(self) -> dict:
-        """Cleaned data with the entered wall-clock times read in the chosen zone."""
-        import zoneinfo
-
-        data = dict(self.cleaned_data)
-        tz = zoneinfo.ZoneInfo(data["timezone"])
-        for name in ("starts_at", "ends_at", "registration_deadline"):
-            if data.get(name):
-                data[name] = data[name].replace(tzinfo=None).replace(tzinfo=tz)
-        return data
-
-
-class RsvpForm(forms.Form):
-    response = forms.ChoiceField(
-        choices=[
-            (Answer.ACCEPTED, "Accept"),
-            (Answer.TENTATIVE, "Tentative"),
-            (Answer.DECLINED, "Decline"),
-        ]
-    )
-    note = forms.CharField(max_length=500, required=False)
-    attendees = forms.CharField(max_length=500, required=False, label="Who will attend")
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False)
-
-    def __init__(self, *args, agencies=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if agencies is not None:
-            self.fields["agency"].queryset = agencies
-
-
-class ActionItemForm(forms.Form):
-    description = forms.CharField(max_length=500)
-    assignee_agency = forms.ModelChoiceField(queryset=Agency.objects.none())
-    due_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, agencies, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee_agency"].queryset = agencies
