@@ -12,9 +12,11 @@ from activity.services import audit_record
 from agencies.models import Agency, TaskForce
 from cases import access, signals
 from cases.models import (
+    PURPOSE_MAX_LENGTH,
     AccessLevel,
     Case,
     CaseShare,
+    too_long,
 )
 from cases.services.checks import agency_ref, publish_case, require_level
 
@@ -76,8 +78,8 @@ def case_share(
     purpose = (purpose or "").strip()
     if not purpose:
         errors["purpose"] = "State the purpose of the share (the MOU or request it rests on)."
-    elif len(purpose) > 500:
-        errors["purpose"] = "Keep the purpose under 500 characters."
+    elif len(purpose) > PURPOSE_MAX_LENGTH:
+        errors["purpose"] = too_long("Purposes", PURPOSE_MAX_LENGTH, len(purpose))
     if expires_on is not None and expires_on <= timezone.localdate():
         errors["expires_on"] = "The expiry date must be in the future."
     if agency.pk == case.lead_agency_id:
