@@ -16,6 +16,7 @@ from frontend import (
 
 urlpatterns = [
     path("", dashboard.home, name="home"),
+    path("dashboard/panels/<slug:name>/", dashboard.panel, name="dashboard-panel"),
     path("login/", signin.SigninView.as_view(), name="login"),
     path("login/verify/", signin.signin_verify, name="signin-verify"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
