@@ -47,7 +47,7 @@ def case_status(request, pk: int):
     form = StatusForm(request.POST or None, choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
-            services.case_change_status(actor=request.user, case=case, **form.cleaned_data)
+            case = services.case_change_status(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
             messages.error(request, _error_text(error))
         else:

@@ -271,7 +271,8 @@ def test_closing_asks_first_and_says_what_closing_does(personas, shared_case):
     assert any("Nobody loses access" in line for line in lines)
     (hidden,) = confirm.find("input", name="status")
     assert hidden[0]["type"] == "hidden" and hidden[0]["value"] == "closed"
-    assert client.post(url, {"status": "closed", "reason": "Prosecuted"}).status_code == 302
+    done = client.post(url, {"status": "closed", "reason": "Prosecuted"}, follow=True)
+    assert f"{shared_case.number} is now closed." in done.content.decode()
     shared_case.refresh_from_db()
     assert shared_case.status == "closed"
 

@@ -43,6 +43,12 @@
     return a;
   }
 
+  // A stored value as people read it: "registration_cancelled" is "Registration cancelled".
+  function words(value) {
+    const text = String(value || "").replace(/_/g, " ");
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
   // Everything is inserted as text: nothing in an event can run as script.
   function describe(event) {
     const p = event.payload || {};
@@ -57,13 +63,15 @@
       const who = p.note.author_agency ? p.note.author_agency.short_name + ": " : "";
       text = p.note.body ? who + p.note.body.slice(0, 200) : who + "(text removed)";
     } else if (p.agency && p.response) {
-      text = p.agency.short_name + " " + p.response;
+      text = p.agency.short_name + " " + words(p.response).toLowerCase();
     } else if (p.agency && p.level) {
-      text = "with " + p.agency.short_name + " (" + p.level + ")";
+      text = "with " + p.agency.short_name + " (" + words(p.level).toLowerCase() + ")";
     } else if (p.agency) {
-      text = p.agency.short_name + (p.change ? " " + p.change.replace("_", " ") : "");
+      text = p.agency.short_name + (p.change ? " " + words(p.change).toLowerCase() : "");
     } else if (p.registration) {
-      text = p.registration.status;
+      text = words(p.registration.status);
+    } else if (p.status && p.fields && p.fields.indexOf("status") !== -1) {
+      text = "now " + words(p.status).toLowerCase();
     } else if (p.reason) {
       text = p.reason;
     } else if (p.answers_reset) {
