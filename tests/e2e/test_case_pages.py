@@ -164,3 +164,12 @@ def test_a_revoke_clears_the_other_agencys_dashboard_live(server, browser):
     assert "motel corridor" not in main
     assert oppd.url == f"{server.url}/"  # no reload
     shot(oppd, "oppd-dashboard-after-revoke")
+
+    # Shared again: the case comes back into the cases panel, still without a reload.
+    kcpd.goto(f"{server.url}/cases/{ids['motel']}/")
+    kcpd.select_option("#id_agency", str(ids["oppd"]))
+    kcpd.fill("#id_purpose", "Renewed request 2026-031")
+    kcpd.click("button:has-text('Share')")
+    kcpd.wait_for_selector("text=Shared with OPPD")
+    oppd.wait_for_selector(case_rows)
+    assert oppd.url == f"{server.url}/"
