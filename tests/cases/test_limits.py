@@ -123,3 +123,16 @@ def test_the_services_refuse_a_long_status_reason_instead_of_cutting_it(personas
     assert "limited to 500 characters" in str(refused.value)
     shared_case.refresh_from_db()
     assert shared_case.status == "open"
+
+
+def test_the_services_refuse_a_long_redaction_reason_instead_of_cutting_it(personas, case_notes):
+    from django.core.exceptions import ValidationError
+
+    from cases import services
+
+    with pytest.raises(ValidationError) as refused:
+        services.note_redact(actor=personas.user("manager"), note=case_notes.open, reason="r" * 501)
+    assert "Redaction reasons are limited to 500 characters; this one has 501." in str(
+        refused.value
+    )
+    assert not Note.objects.get(pk=case_notes.open.pk).is_redacted
