@@ -94,6 +94,7 @@ def _case_page(request, case, level, note_form=None):
         "case": case,
         "level": level,
         "level_label": AccessLevel(level).label,
+        "summary_preview": fold_preview(case.summary),
         "can_manage": can_manage,
         "can_contribute": access.has_level(level, AccessLevel.CONTRIBUTE),
         "shares": [

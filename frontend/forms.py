@@ -105,7 +105,7 @@ class ShareForm(forms.Form):
         required=False,
         label="Until",
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Optional: the share ends at the start of the day after.",
+        help_text="Optional: the last day of access; the share ends after it.",
     )
 
     def __init__(self, *args, agencies, **kwargs):

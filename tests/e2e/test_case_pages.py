@@ -124,7 +124,7 @@ def test_no_case_page_scrolls_sideways(server, browser, width):
 def test_long_notes_fold_and_open_without_script(server, browser):
     page = signed_in(browser, server, "kcpd.liaison", 1280)
     page.goto(f"{server.url}/cases/{server.ids['case']}/")
-    folded = page.locator("details.note-fold")
+    folded = page.locator("#notes details.note-fold")
     assert folded.count() == 8
     height = page.evaluate("document.documentElement.scrollHeight")
     assert height < 9000, height

@@ -142,6 +142,12 @@ def test_a_long_note_is_folded_with_show_more_and_a_short_one_is_not(personas, s
     assert "Show more" in items[f"note-{many_lines.pk}"]
 
 
+def test_a_long_summary_folds_too(personas, shared_case):
+    services.case_update(actor=personas.user("manager"), case=shared_case, summary="s " * 1000)
+    page = parse(page_client(personas, "viewer").get(f"/cases/{shared_case.pk}/"))
+    assert len(page.find("details", class_="note-body note-fold summary-fold")) == 1
+
+
 # Words, not raw values
 
 
