@@ -12,7 +12,9 @@ from django.db import models
 class EventKind(models.TextChoices):
     # Cases (subject: the case). Payload: {"case": {"id", "number", "title"}, ...}
     CASE_SHARED = "case.shared", "Case shared"  # + {"agency", "level"}
-    CASE_UNSHARED = "case.unshared", "Case unshared"  # + {"agency"}; sent to the agency too
+    CASE_UNSHARED = "case.unshared", "Case unshared"  # + {"agency"}; to those keeping access
+    # Sent only to the agency that lost a case; {"case": {"id"}} only, and why.
+    CASE_WITHDRAWN = "case.withdrawn", "Case withdrawn"  # + {"reason"}
     CASE_UPDATED = "case.updated", "Case updated"  # + {"fields": [...], "status"}
     CASE_NOTE_ADDED = "case.note_added", "Note added"  # + {"note": {"id", "body", ...}}
     CASE_NOTE_EDITED = "case.note_edited", "Note edited"  # + {"note": {"id", "body", ...}}
@@ -33,6 +35,7 @@ class EventKind(models.TextChoices):
 PAYLOAD_KEYS: dict[str, frozenset[str]] = {
     EventKind.CASE_SHARED: frozenset({"case", "agency", "level"}),
     EventKind.CASE_UNSHARED: frozenset({"case", "agency"}),
+    EventKind.CASE_WITHDRAWN: frozenset({"case", "reason"}),
     EventKind.CASE_UPDATED: frozenset({"case", "fields", "status"}),
     EventKind.CASE_NOTE_ADDED: frozenset({"case", "note"}),
     EventKind.CASE_NOTE_EDITED: frozenset({"case", "note"}),

@@ -6,11 +6,11 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxLengthValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from activity.models import AuditRecord
 from agencies.jurisdictions import Jurisdiction
@@ -52,7 +52,9 @@ class Agency(models.Model):
     jurisdiction = models.CharField(max_length=2, choices=Jurisdiction.choices, blank=True)
     contact_email = models.EmailField(blank=True)
     contact_phone = models.CharField(max_length=40, blank=True)
-    address = models.TextField(blank=True)
+    # Text fields get their limit as a validator too: a TextField's max_length alone is
+    # only a form hint, and services validate with full_clean.
+    address = models.TextField(blank=True, max_length=500, validators=[MaxLengthValidator(500)])
     website = models.URLField(blank=True)
     active = models.BooleanField(default=True)
     group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="agency")
@@ -84,7 +86,9 @@ class TaskForce(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=64, unique=True)
     case_prefix = models.CharField(max_length=12, unique=True, validators=[case_prefix_validator])
-    description = models.TextField(blank=True)
+    description = models.TextField(
+        blank=True, max_length=2000, validators=[MaxLengthValidator(2000)]
+    )
     lead_agency = models.ForeignKey(
         Agency, on_delete=models.PROTECT, related_name="led_task_forces"
     )
@@ -194,6 +198,12 @@ class Profile(models.Model):
     phone = models.CharField(max_length=40, blank=True)
     role = models.CharField(max_length=16, choices=AgencyRole.choices, default=AgencyRole.MEMBER)
     is_agency_admin = models.BooleanField(default=False)
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="Blank: the times of your task force's zone.",
+    )
 
     class Meta:
         ordering = ["agency__name", "user__last_name", "user__first_name"]
@@ -282,4 +292,5 @@ class AccountLock(models.Model):
         ordering = ["-locked_at"]
 
     def __str__(self) -> str:
-        return f"{self.username} (locked {self.locked_at:%Y-%m-%d %H:%M})"
+        locked = formats.date_format(timezone.localtime(self.locked_at), "SHORT_DATETIME_FORMAT")
+        return f"{self.username} (locked {locked})"

@@ -1,5 +1,6 @@
 """Reads of the agencies app; who may see what of them is decided in ``agencies/access.py``."""
 
+from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Case, Prefetch, Q, QuerySet, TextChoices, Value, When
 
@@ -117,3 +118,25 @@ def audit_record_list(user) -> QuerySet[AuditRecord]:
         .select_related("actor", "agency", "target_type")
         .order_by("-id")
     )
+
+
+def agency_time_zone(agency_id: int) -> str:
+    """The zone of the task force ``agency_id`` joined first among its open memberships;
+    the portal's default (settings.TIME_ZONE) for an agency in no task force."""
+    membership = (
+        TaskForceMembership.objects.current()
+        .filter(agency_id=agency_id)
+        .select_related("task_force")
+        .order_by("joined_on", "pk")
+        .first()
+    )
+    return membership.task_force.time_zone if membership is not None else settings.TIME_ZONE
+
+
+def viewer_time_zone(user) -> str:
+    """The zone a person's pages show times in: their own (profile), else their agency's
+    (``agency_time_zone``), else the portal's default, which anonymous visitors see too."""
+    profile = getattr(user, "profile", None) if user is not None and user.is_authenticated else None
+    if profile is None:
+        return settings.TIME_ZONE
+    return profile.time_zone or agency_time_zone(profile.agency_id)

@@ -5,20 +5,38 @@ import django_filters
 
 from agencies.models import Agency, TaskForce
 from cases import selectors
-from cases.models import Case, CaseKind, CasePriority, CaseStatus
+from cases.models import TITLE_MAX_LENGTH, Case, CaseKind, CasePriority, CaseStatus
+
+# What the page's ordering select says for each key the API accepts.
+ORDERING_LABELS = {
+    "updated": "Most recently updated",
+    "-updated": "Least recently updated",
+    "created": "Newest first",
+    "-created": "Oldest first",
+    "number": "Case number",
+    "-number": "Case number, last first",
+    "title": "Title",
+    "priority": "Priority, most urgent first",
+}
 
 
 class CaseFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
-    kind = django_filters.ChoiceFilter(choices=CaseKind.choices)
-    priority = django_filters.ChoiceFilter(choices=CasePriority.choices)
-    task_force = django_filters.ModelChoiceFilter(queryset=TaskForce.objects.all())
-    lead_agency = django_filters.ModelChoiceFilter(queryset=Agency.objects.all())
-    q = django_filters.CharFilter(method="search", label="Text in number, title or summary")
+    q = django_filters.CharFilter(method="search", label="Search", max_length=TITLE_MAX_LENGTH)
+    status = django_filters.ChoiceFilter(choices=CaseStatus.choices, empty_label="Any status")
+    kind = django_filters.ChoiceFilter(choices=CaseKind.choices, empty_label="Any kind")
+    priority = django_filters.ChoiceFilter(choices=CasePriority.choices, empty_label="Any priority")
+    task_force = django_filters.ModelChoiceFilter(
+        queryset=TaskForce.objects.all(), empty_label="Any task force"
+    )
+    lead_agency = django_filters.ModelChoiceFilter(
+        queryset=Agency.objects.all(), empty_label="Any lead agency", label="Lead agency"
+    )
+    # No blank choice: the list is always in some order, most recently updated by default.
     ordering = django_filters.ChoiceFilter(
-        choices=[(key, key) for key in selectors.CASE_ORDERINGS],
+        choices=[(key, ORDERING_LABELS[key]) for key in selectors.CASE_ORDERINGS],
         method="order",
-        label="Order by: " + ", ".join(selectors.CASE_ORDERINGS),
+        label="Order by",
+        empty_label=None,
     )
 
     class Meta:

@@ -4,14 +4,28 @@ Who may see what is decided in ``cases/access.py`` only; these models hold the d
 """
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+# Length limits, one place for the models, the forms, the API and the services. A value past
+# its limit is refused with a message that gives both numbers, never cut short.
 NOTE_MAX_LENGTH = 50_000
+SUMMARY_MAX_LENGTH = 10_000
+TITLE_MAX_LENGTH = 200
+PURPOSE_MAX_LENGTH = 500
+REASON_MAX_LENGTH = 500
+# Outcome counts: far above any real case, low enough that a slip of the keyboard is caught.
+OUTCOME_MAX = 100_000
+
+
+def too_long(what: str, limit: int, length: int) -> str:
+    """The refusal of a text past its limit: ``Notes are limited to 50,000 characters; this
+    one has 50,013.``"""
+    return f"{what} are limited to {limit:,} characters; this one has {length:,}."
 
 
 class CaseKind(models.TextChoices):
@@ -56,9 +70,9 @@ class Case(models.Model):
         "agencies.TaskForce", on_delete=models.PROTECT, related_name="cases"
     )
     number = models.CharField(max_length=32)
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
     kind = models.CharField(max_length=32, choices=CaseKind.choices)
-    summary = models.TextField(blank=True, validators=[MaxLengthValidator(NOTE_MAX_LENGTH)])
+    summary = models.TextField(blank=True, validators=[MaxLengthValidator(SUMMARY_MAX_LENGTH)])
     priority = models.CharField(
         max_length=8, choices=CasePriority.choices, default=CasePriority.NORMAL
     )
@@ -70,10 +84,16 @@ class Case(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opened_cases"
     )
-    victims_identified = models.PositiveIntegerField(default=0)
-    victims_referred = models.PositiveIntegerField(default=0)
-    arrests = models.PositiveIntegerField(default=0)
-    charges_filed = models.PositiveIntegerField(default=0)
+    victims_identified = models.PositiveIntegerField(
+        default=0, validators=[MaxValueValidator(OUTCOME_MAX)]
+    )
+    victims_referred = models.PositiveIntegerField(
+        default=0, validators=[MaxValueValidator(OUTCOME_MAX)]
+    )
+    arrests = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(OUTCOME_MAX)])
+    charges_filed = models.PositiveIntegerField(
+        default=0, validators=[MaxValueValidator(OUTCOME_MAX)]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -131,7 +151,7 @@ class CaseStatusChange(models.Model):
     to_status = models.CharField(max_length=8, choices=CaseStatus.choices)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     changed_at = models.DateTimeField()
-    reason = models.CharField(max_length=500, blank=True)
+    reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -167,7 +187,7 @@ class CaseShare(models.Model):
         "agencies.Agency", on_delete=models.PROTECT, related_name="case_shares"
     )
     level = models.CharField(max_length=12, choices=AccessLevel.choices)
-    purpose = models.CharField(max_length=500)
+    purpose = models.CharField(max_length=PURPOSE_MAX_LENGTH)
     expires_on = models.DateField(null=True, blank=True)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
@@ -230,7 +250,7 @@ class Note(models.Model):
     redacted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    redaction_reason = models.CharField(max_length=500, blank=True)
+    redaction_reason = models.CharField(max_length=REASON_MAX_LENGTH, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -98,10 +98,17 @@ def case_reader_summary(case: Case):
 
 
 def readable_notes_read(user, case: Case, records) -> list[tuple]:
-    """Each access-report record with the ids of the notes read that ``user`` may read
-    too: a restricted note the reader's agency is not given must not show even as an id."""
-    readable = set(access.visible_notes(user, case).values_list("pk", flat=True))
+    """Each access-report record with the notes read that ``user`` may read too (in the
+    order read): a restricted note the reader's agency is not given must not show, even as
+    an id. One query for the notes of the whole page."""
+    wanted = {n for record in records for n in record.changes.get("notes", [])}
+    readable = {
+        note.pk: note
+        for note in access.visible_notes(user, case)
+        .filter(pk__in=wanted)
+        .only("pk", "body", "redacted_at")
+    }
     return [
-        (record, [n for n in record.changes.get("notes", []) if n in readable])
+        (record, [readable[n] for n in record.changes.get("notes", []) if n in readable])
         for record in records
     ]

@@ -1,5 +1,7 @@
 """Forms of the sign-in and account pages. They parse input; the services decide."""
 
+import zoneinfo
+
 from django import forms
 
 
@@ -28,3 +30,31 @@ class EnrolForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+def _zone_choices() -> list[tuple[str, str]]:
+    # Region/City names only: the legacy aliases (US/Central, EST5EDT) say the same thing less
+    # clearly. Underscores read as spaces.
+    zones = sorted(
+        z
+        for z in zoneinfo.available_timezones()
+        if "/" in z and not z.startswith(("Etc/", "SystemV/", "US/"))
+    )
+    return [(zone, zone.replace("_", " ")) for zone in zones]
+
+
+class TimeZoneForm(forms.Form):
+    """The zone a person's pages show times in; blank follows their task force."""
+
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        required=False,
+        help_text="Every time on your pages is shown in this zone, with its name after it.",
+    )
+
+    def __init__(self, *args, default_zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["time_zone"].choices = [
+            ("", f"Same as my task force ({default_zone.replace('_', ' ')})"),
+            *_zone_choices(),
+        ]

@@ -50,7 +50,12 @@ def _readable(request, *, export: bool) -> AuditRecordFilter:
             outcome=AuditOutcome.DENIED,
         )
         raise PermissionDenied(NOT_AN_AUDIT_READER)
-    return AuditRecordFilter(request.GET, queryset=selectors.audit_record_list(request.user))
+    filterset = AuditRecordFilter(request.GET, queryset=selectors.audit_record_list(request.user))
+    # The page's select says its blank choice in words (the API takes no blank).
+    outcome = filterset.form.fields["outcome"]
+    outcome.empty_label = "Any outcome"
+    outcome.widget.choices = outcome.choices
+    return filterset
 
 
 def _before(request) -> int | None:

@@ -51,7 +51,41 @@ def _occurrences_by_day(user, first: dt.date, days: int) -> dict[dt.date, list]:
         ):
             day = timezone.localtime(occurrence.starts_at).date()
             by_day.setdefault(day, []).append(occurrence)
+    # A day reads in the order of its hours, whichever meeting was scheduled first.
+    for items in by_day.values():
+        items.sort(key=lambda occurrence: (occurrence.starts_at, occurrence.meeting.title))
     return by_day
+
+
+# The week's time grid: half-hour rows, at least from 07:00 to 19:00, widened to the week's
+# meetings. CSS places a meeting by the classes of its first row and its length in rows.
+GRID_FIRST_HOUR, GRID_LAST_HOUR, SLOT_MINUTES = 7, 19, 30
+
+
+def _week_grid(days: list[dict]) -> dict:
+    """Rows of the week's time grid, and each meeting's place in its day's column."""
+    spans = []
+    for day in days:
+        midnight = dt.datetime.combine(day["date"], dt.time.min)
+        for occurrence in day["items"]:
+            start = timezone.localtime(occurrence.starts_at).replace(tzinfo=None)
+            end = timezone.localtime(occurrence.ends_at).replace(tzinfo=None)
+            start_min = int((start - midnight).total_seconds() // 60)
+            # A meeting that runs past midnight is shown up to the end of its first day.
+            end_min = min(int((end - midnight).total_seconds() // 60), 24 * 60)
+            spans.append((day, occurrence, start_min, max(end_min, start_min + SLOT_MINUTES)))
+    first_hour = min([GRID_FIRST_HOUR, *(start // 60 for _, _, start, _ in spans)])
+    last_hour = max([GRID_LAST_HOUR, *(-(-end // 60) for _, _, _, end in spans)])
+    for day in days:
+        day["placed"] = []
+    for day, occurrence, start_min, end_min in spans:
+        row = (start_min - first_hour * 60) // SLOT_MINUTES + 1
+        rows = max(1, -(-(end_min - start_min) // SLOT_MINUTES))
+        day["placed"].append({"occurrence": occurrence, "row": row, "rows": rows})
+    return {
+        "hours": [dt.time(hour) for hour in range(first_hour, last_hour)],
+        "slots": (last_hour - first_hour) * 60 // SLOT_MINUTES,
+    }
 
 
 @login_required
@@ -62,13 +96,19 @@ def meeting_calendar(request):
     if request.GET.get("view") == "week":
         first = _week_start(request)
         by_day = _occurrences_by_day(request.user, first, 7)
-        days = [first + dt.timedelta(days=i) for i in range(7)]
+        today = timezone.localdate()
+        days = [
+            {"date": day, "items": by_day.get(day, []), "is_today": day == today}
+            for day in (first + dt.timedelta(days=i) for i in range(7))
+        ]
         return render(
             request,
             "frontend/meeting_week.html",
             {
-                "days": [{"date": day, "items": by_day.get(day, [])} for day in days],
+                "days": days,
+                "grid": _week_grid(days),
                 "first": first,
+                "today": today,
                 "previous_week": first - dt.timedelta(days=7),
                 "next_week": first + dt.timedelta(days=7),
                 "can_schedule": can_schedule,
@@ -77,9 +117,15 @@ def meeting_calendar(request):
     month = _month(request)
     last_day = month_calendar.monthrange(month.year, month.month)[1]
     by_day = _occurrences_by_day(request.user, month, last_day)
+    today = timezone.localdate()
     weeks = [
         [
-            {"date": day, "in_month": day.month == month.month, "items": by_day.get(day, [])}
+            {
+                "date": day,
+                "in_month": day.month == month.month,
+                "items": by_day.get(day, []),
+                "is_today": day == today,
+            }
             for day in week
         ]
         for week in month_calendar.Calendar(firstweekday=6).monthdatescalendar(
@@ -94,6 +140,9 @@ def meeting_calendar(request):
             "weeks": weeks,
             "previous_month": (month - dt.timedelta(days=1)).replace(day=1),
             "next_month": (month + dt.timedelta(days=32)).replace(day=1),
+            "today": today,
+            "showing_today": month == today.replace(day=1),
+            "has_meetings": bool(by_day),
             "can_schedule": can_schedule,
         },
     )
@@ -138,10 +187,15 @@ def calendar_subscription(request):
         )
         return redirect("calendar-subscription")
     feed = services.feed_for(request.user)
+    feed_url = request.build_absolute_uri(feed.get_absolute_url()) if feed else None
     return render(
         request,
         "frontend/calendar_subscription.html",
-        {"feed_url": request.build_absolute_uri(feed.get_absolute_url()) if feed else None},
+        {
+            "feed_url": feed_url,
+            # Calendar apps open webcal:// links as a subscription to the same address.
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else None,
+        },
     )
 
 

@@ -8,29 +8,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
 from agencies.selectors import user_task_forces
 from cases import access, selectors, services
 from cases.filters import CaseFilter
 from cases.models import AccessLevel, CaseStatus
+from frontend.case_actions import share_candidates, status_choices
 from frontend.forms import (
     CaseEditForm,
     CaseOpenForm,
     NoteEditForm,
     NoteForm,
-    RedactForm,
     ShareForm,
     StatusForm,
     apply_service_errors,
 )
-
-
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 @login_required
@@ -42,7 +36,10 @@ def case_list(request):
     )
     cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    levels = access.agency_levels(request.user, [case.pk for case in page])
+    levels = {
+        pk: AccessLevel(level).label
+        for pk, level in access.agency_levels(request.user, [case.pk for case in page]).items()
+    }
     return render(
         request,
         "frontend/case_list.html",
@@ -70,8 +67,22 @@ def case_open(request):
     return render(request, "frontend/case_open.html", {"form": form})
 
 
-def _share_candidates(case):
-    return Agency.objects.filter(pk__in=access.shareable_agency_ids(case))
+# A note longer than this, in characters or lines, shows folded with "Show more": a case
+# with many long notes stays a page one can scroll through.
+FOLD_CHARACTERS = 1200
+FOLD_LINES = 12
+PREVIEW_CHARACTERS = 600
+PREVIEW_LINES = 6
+
+
+def fold_preview(body: str) -> str:
+    """The start of a long note shown while it is folded, or "" for a note short enough to
+    show whole."""
+    lines = body.splitlines()
+    if len(body) <= FOLD_CHARACTERS and len(lines) <= FOLD_LINES:
+        return ""
+    preview = "\n".join(lines[:PREVIEW_LINES])[:PREVIEW_CHARACTERS]
+    return preview.rstrip()
 
 
 def _case_page(request, case, level, note_form=None):
@@ -82,6 +93,8 @@ def _case_page(request, case, level, note_form=None):
     context = {
         "case": case,
         "level": level,
+        "level_label": AccessLevel(level).label,
+        "summary_preview": fold_preview(case.summary),
         "can_manage": can_manage,
         "can_contribute": access.has_level(level, AccessLevel.CONTRIBUTE),
         "shares": [
@@ -94,19 +107,19 @@ def _case_page(request, case, level, note_form=None):
                 "note": note,
                 "can_edit": access.can_edit_note(request.user, note, level),
                 "can_redact": access.can_redact_note(request.user, note, level),
+                "preview": fold_preview(note.body),
             }
             for note in notes
         ],
         "note_form": note_form or NoteForm(agencies=agencies_with_access),
     }
     if can_manage:
-        context["share_form"] = ShareForm(agencies=_share_candidates(case))
+        context["share_form"] = ShareForm(agencies=share_candidates(case))
+        choices = status_choices(case)
+        # Closing has its own button, which asks first.
+        context["can_close"] = CaseStatus.CLOSED in dict(choices)
         context["status_form"] = StatusForm(
-            choices=[
-                (value, label)
-                for value, label in CaseStatus.choices
-                if value in services.STATUS_TRANSITIONS[case.status]
-            ]
+            choices=[c for c in choices if c[0] != CaseStatus.CLOSED]
         )
     return render(request, "frontend/case_detail.html", context)
 
@@ -160,61 +173,6 @@ def case_edit(request, pk: int):
 
 
 @login_required
-@require_POST
-def case_status(request, pk: int):
-    case, _ = access.case_for(request.user, pk, need=AccessLevel.MANAGE)
-    try:
-        services.case_change_status(
-            actor=request.user,
-            case=case,
-            status=request.POST.get("status", ""),
-            reason=request.POST.get("reason", ""),
-        )
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, "Status changed.")
-    return redirect(case)
-
-
-@login_required
-@require_POST
-def case_share(request, pk: int):
-    case, _ = access.case_for(request.user, pk, need=AccessLevel.MANAGE)
-    form = ShareForm(request.POST, agencies=_share_candidates(case))
-    if not form.is_valid():
-        messages.error(
-            request,
-            "Sharing failed: "
-            + "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items()),
-        )
-        return redirect(case)
-    try:
-        share = services.case_share(actor=request.user, case=case, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, "Sharing failed: " + _error_text(error))
-    else:
-        messages.success(request, f"Shared with {share.agency.short_name} ({share.level}).")
-    return redirect(case)
-
-
-@login_required
-@require_POST
-def case_revoke(request, pk: int, agency_id: int):
-    case, _ = access.case_for(request.user, pk, need=AccessLevel.MANAGE)
-    agency = Agency.objects.filter(pk=agency_id).first()
-    if agency is None:
-        raise Http404
-    try:
-        services.case_unshare(actor=request.user, case=case, agency=agency)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, f"{agency.short_name} no longer has access.")
-    return redirect(case)
-
-
-@login_required
 def case_access_report(request, pk: int):
     """Who read the case and which notes, when. Managing agencies only."""
     case, _ = access.case_for(request.user, pk, need=AccessLevel.MANAGE)
@@ -262,23 +220,6 @@ def note_edit(request, pk: int):
             messages.success(request, "Note updated.")
             return redirect(note.case)
     return render(request, "frontend/note_edit.html", {"note": note, "form": form})
-
-
-@login_required
-@require_POST
-def note_redact(request, pk: int):
-    note, _ = access.note_for(request.user, pk)
-    form = RedactForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Give the reason for the redaction.")
-        return redirect(note.case)
-    try:
-        services.note_redact(actor=request.user, note=note, reason=form.cleaned_data["reason"])
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(request, "Note redacted; its text remains in the revisions.")
-    return redirect(note.case)
 
 
 @login_required

@@ -4,8 +4,10 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from activity import live
 from agencies import selectors as agency_selectors
@@ -64,6 +66,19 @@ def _trainings(user):
     ][:10]
 
 
+def _cases(user):
+    return case_selectors.case_list(user).order_by("-last_note_at", "-updated_at")[:10]
+
+
+# The panels a dashboard refreshes when an event says they changed: each renders the same
+# template the page includes, from the same selectors, so the access policy decides both.
+PANELS = {
+    "upcoming": ("frontend/_dashboard_upcoming.html", lambda user, agency: _upcoming(user, agency)),
+    "trainings": ("frontend/_dashboard_trainings.html", lambda user, agency: _trainings(user)),
+    "cases": ("frontend/_dashboard_cases.html", lambda user, agency: _cases(user)),
+}
+
+
 @login_required
 def home(request):
     """My agency's upcoming meetings with our answer, trainings open to me, the cases my
@@ -82,11 +97,22 @@ def home(request):
             "agency": agency,
             "task_forces": agency_selectors.user_task_forces(user),
             "coordinated": agency_selectors.user_coordinated_task_forces(user),
-            "upcoming": _upcoming(user, agency),
-            "trainings": _trainings(user),
-            "cases": case_selectors.case_list(user).order_by("-last_note_at", "-updated_at")[:10],
+            **{name: rows(user, agency) for name, (_, rows) in PANELS.items()},
             "recent_events": [live.frame(event) for event in reversed(recent)],
             "last_event_id": recent[0].pk if recent else 0,
             "heartbeat_seconds": settings.DASHBOARD_HEARTBEAT_SECONDS,
         },
     )
+
+
+@login_required
+@require_GET
+def panel(request, name: str):
+    """One panel of the dashboard as it stands now, for the live page to swap in."""
+    if name not in PANELS:
+        raise Http404("No such panel.")
+    template, rows = PANELS[name]
+    agency = acting_agency(request.user)
+    response = render(request, template, {name: rows(request.user, agency)})
+    response["Cache-Control"] = "no-store"
+    return response

@@ -4,8 +4,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from agencies.models import Agency, TaskForce
-from cases.models import NOTE_MAX_LENGTH, AccessLevel, CaseKind, CasePriority, NoteVisibility
-from meetings.models import Answer
+from cases.models import (
+    NOTE_MAX_LENGTH,
+    OUTCOME_MAX,
+    PURPOSE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+    AccessLevel,
+    CaseKind,
+    CasePriority,
+    NoteVisibility,
+    too_long,
+)
 
 
 def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
@@ -14,54 +25,115 @@ def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
+class LimitedText(forms.CharField):
+    """Text with a length limit that the server enforces and the browser does not: a
+    ``maxlength`` attribute would cut a pasted note short without a word, so the form
+    refuses a long text with both numbers instead (``what`` names it in the plural)."""
+
+    def __init__(self, *, limit: int, what: str, **kwargs):
+        self.limit, self.what = limit, what
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        # The limit travels as data for the page's counter, never as maxlength.
+        attrs["data-limit"] = str(self.limit)
+        return attrs
+
+    def validate(self, value):
+        super().validate(value)
+        if value and len(value) > self.limit:
+            raise ValidationError(too_long(self.what, self.limit, len(value)))
+
+
+def _outcome(label: str) -> forms.IntegerField:
+    return forms.IntegerField(min_value=0, max_value=OUTCOME_MAX, label=label)
+
+
 class CaseOpenForm(forms.Form):
-    task_force = forms.ModelChoiceField(queryset=TaskForce.objects.none())
-    title = forms.CharField(max_length=200)
+    task_force = forms.ModelChoiceField(
+        queryset=TaskForce.objects.none(), empty_label="Choose a task force"
+    )
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH)
     kind = forms.ChoiceField(choices=CaseKind.choices)
     priority = forms.ChoiceField(choices=CasePriority.choices, initial=CasePriority.NORMAL)
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    summary = LimitedText(
+        limit=SUMMARY_MAX_LENGTH,
+        what="Summaries",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
 
     def __init__(self, *args, task_forces, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["task_force"].queryset = task_forces
+        candidates = list(task_forces)
+        if len(candidates) == 1:
+            self.fields["task_force"].initial = candidates[0].pk
 
 
 class CaseEditForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=TITLE_MAX_LENGTH)
     kind = forms.ChoiceField(choices=CaseKind.choices)
     priority = forms.ChoiceField(choices=CasePriority.choices)
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 5}), required=False)
-    victims_identified = forms.IntegerField(min_value=0)
-    victims_referred = forms.IntegerField(min_value=0)
-    arrests = forms.IntegerField(min_value=0)
-    charges_filed = forms.IntegerField(min_value=0)
+    summary = LimitedText(
+        limit=SUMMARY_MAX_LENGTH,
+        what="Summaries",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+    victims_identified = _outcome("Victims identified")
+    victims_referred = _outcome("Victims referred to services")
+    arrests = _outcome("Arrests")
+    charges_filed = _outcome("Charges filed")
 
 
 class ShareForm(forms.Form):
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none())
-    level = forms.ChoiceField(choices=AccessLevel.choices)
-    purpose = forms.CharField(max_length=500, help_text="The MOU or request the share rests on.")
+    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), empty_label="Choose an agency")
+    level = forms.ChoiceField(
+        choices=AccessLevel.choices,
+        initial=AccessLevel.VIEW,
+        help_text="View reads the case; contribute adds notes; manage edits and shares.",
+    )
+    purpose = LimitedText(
+        limit=PURPOSE_MAX_LENGTH,
+        what="Purposes",
+        help_text="The MOU or request the share rests on.",
+    )
     expires_on = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), help_text="Optional."
+        required=False,
+        label="Until",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Optional: the last day of access; the share ends after it.",
     )
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
+        candidates = list(agencies)
+        self.has_candidates = bool(candidates)
+        if len(candidates) == 1:
+            self.fields["agency"].initial = candidates[0].pk
 
 
 class StatusForm(forms.Form):
-    status = forms.ChoiceField(choices=[])
-    reason = forms.CharField(max_length=500, required=False)
+    status = forms.ChoiceField(choices=[], label="New status")
+    reason = LimitedText(limit=REASON_MAX_LENGTH, what="Reasons", required=False)
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = choices
+        if len(choices) == 1:
+            self.fields["status"].initial = choices[0][0]
 
 
 class NoteForm(forms.Form):
-    body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), max_length=NOTE_MAX_LENGTH, strip=False
+    body = LimitedText(
+        limit=NOTE_MAX_LENGTH,
+        what="Notes",
+        label="Note",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        strip=False,
     )
     visibility = forms.ChoiceField(
         choices=NoteVisibility.choices, initial=NoteVisibility.CASE, widget=forms.RadioSelect
@@ -80,96 +152,9 @@ class NoteEditForm(NoteForm):
 
 
 class RedactForm(forms.Form):
-    reason = forms.CharField(max_length=500)
-
-
-class MeetingForm(forms.Form):
-    """Scheduling or changing a meeting. Times are entered in the meeting's time zone."""
-
-    title = forms.CharField(max_length=200)
-    kind = forms.ChoiceField(choices=[])
-    starts_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    ends_at = forms.DateTimeField(widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
-    timezone = forms.CharField(max_length=64, initial="America/Chicago")
-    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    location = forms.CharField(max_length=300, required=False)
-    video_url = forms.URLField(required=False, assume_scheme="https")
-    invited_agencies = forms.ModelMultipleChoiceField(
-        queryset=Agency.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    reason = LimitedText(
+        limit=REASON_MAX_LENGTH,
+        what="Redaction reasons",
+        label="Reason for the redaction",
+        help_text="Shown in the note's place to every agency that could read it.",
     )
-    invite_all = forms.BooleanField(required=False, label="Invite every member agency")
-    recurrence = forms.CharField(
-        max_length=500,
-        required=False,
-        help_text="Optional RRULE, e.g. FREQ=WEEKLY;BYDAY=TU or FREQ=MONTHLY;BYDAY=2TU.",
-    )
-    confidential = forms.BooleanField(
-        required=False, help_text="Calendars then show only the time and 'Busy'."
-    )
-    open_to_all = forms.BooleanField(
-        required=False, label="Training open to every agency in the portal"
-    )
-    topics = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    capacity = forms.IntegerField(min_value=0, required=False)
-    registration_deadline = forms.DateTimeField(
-        required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    eligible_professions = forms.MultipleChoiceField(
-        choices=[], required=False, widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(self, *args, agencies, **kwargs):
-        from agencies.models import Profession
-        from meetings.models import MeetingKind
-
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = MeetingKind.choices
-        self.fields["eligible_professions"].choices = Profession.choices
-        self.fields["invited_agencies"].queryset = agencies
-
-    def clean_timezone(self):
-        import zoneinfo
-
-        value = self.cleaned_data["timezone"]
-        if value not in zoneinfo.available_timezones():
-            raise forms.ValidationError("Not a known time zone (e.g. America/Chicago).")
-        return value
-
-    def localized(self) -> dict:
-        """Cleaned data with the entered wall-clock times read in the chosen zone."""
-        import zoneinfo
-
-        data = dict(self.cleaned_data)
-        tz = zoneinfo.ZoneInfo(data["timezone"])
-        for name in ("starts_at", "ends_at", "registration_deadline"):
-            if data.get(name):
-                data[name] = data[name].replace(tzinfo=None).replace(tzinfo=tz)
-        return data
-
-
-class RsvpForm(forms.Form):
-    response = forms.ChoiceField(
-        choices=[
-            (Answer.ACCEPTED, "Accept"),
-            (Answer.TENTATIVE, "Tentative"),
-            (Answer.DECLINED, "Decline"),
-        ]
-    )
-    note = forms.CharField(max_length=500, required=False)
-    attendees = forms.CharField(max_length=500, required=False, label="Who will attend")
-    agency = forms.ModelChoiceField(queryset=Agency.objects.none(), required=False)
-
-    def __init__(self, *args, agencies=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if agencies is not None:
-            self.fields["agency"].queryset = agencies
-
-
-class ActionItemForm(forms.Form):
-    description = forms.CharField(max_length=500)
-    assignee_agency = forms.ModelChoiceField(queryset=Agency.objects.none())
-    due_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, agencies, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["assignee_agency"].queryset = agencies

@@ -11,26 +11,40 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from agencies.models import Agency
-from frontend.forms import ActionItemForm, MeetingForm, RsvpForm, apply_service_errors
-from meetings import access, exports, recurrence, selectors, services
-from meetings.models import ActionItem, Answer, RegistrationStatus
+from frontend.forms import apply_service_errors
+from frontend.meeting_actions import (  # noqa: F401 (the training and action item pages)
+    _error_text,
+    _form_error_texts,
+    action_item_add,
+    action_item_done,
+    training_register,
+    training_roster,
+    training_unregister,
+)
+from frontend.meeting_forms import ActionItemForm, MeetingForm, RsvpForm
+from frontend.meeting_steps import cancel_step, occurrence_cancel_step
+from meetings import access, recurrence, recurrence_text, selectors, services
+from meetings.models import Answer
 
 
-def _error_text(error: ValidationError) -> str:
-    return " ".join(error.messages)
+def _apply_meeting_errors(form, error: ValidationError) -> None:
+    """A service's refusal on the meeting form; the rule's errors go to the picker."""
+    if hasattr(error, "error_dict") and "recurrence" in error.error_dict:
+        error.error_dict["repeat"] = error.error_dict.pop("recurrence")
+    apply_service_errors(form, error)
 
 
 def _warn_conflicts(request, conflicts) -> None:
     """Conflicts warn; they do not block."""
     for conflict in conflicts:
+        when = date_format(timezone.localtime(conflict["starts_at"]), "DATETIME_FORMAT")
         messages.warning(
-            request,
-            f"{conflict['agency']['short_name']} already accepted a meeting at "
-            f"{timezone.localtime(conflict['starts_at']):%b %d %H:%M}.",
+            request, f"{conflict['agency']['name']} already accepted a meeting on {when}."
         )
 
 
@@ -63,6 +77,7 @@ def meeting_schedule(request):
     form = MeetingForm(
         request.POST or None,
         agencies=_invitable(task_force),
+        cases=access.linkable_cases(request.user, task_force),
         initial={"timezone": task_force.time_zone},
     )
     if request.method == "POST" and form.is_valid():
@@ -76,7 +91,7 @@ def meeting_schedule(request):
                 **data,
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            _apply_meeting_errors(form, error)
         else:
             messages.success(request, "Meeting scheduled.")
             _warn_conflicts(request, conflicts)
@@ -102,7 +117,7 @@ def meeting_edit(request, pk: int):
         "timezone": meeting.timezone,
         "location": meeting.location,
         "video_url": meeting.video_url,
-        "recurrence": meeting.recurrence,
+        **MeetingForm.picker_initial(meeting.recurrence),
         "confidential": meeting.confidential,
         "open_to_all": meeting.open_to_all,
         "topics": meeting.topics,
@@ -114,7 +129,10 @@ def meeting_edit(request, pk: int):
         "invited_agencies": list(meeting.invitations.values_list("agency_id", flat=True)),
     }
     form = MeetingForm(
-        request.POST or None, initial=initial, agencies=_invitable(meeting.task_force, meeting.case)
+        request.POST or None,
+        initial=initial,
+        agencies=_invitable(meeting.task_force, meeting.case),
+        kept_rule=meeting.recurrence if recurrence_text.pick(meeting.recurrence) is None else "",
     )
     form.fields["kind"].disabled = True
     case_visible = meeting.case_id is None or access.shows_case(request.user, meeting)
@@ -140,7 +158,7 @@ def meeting_edit(request, pk: int):
                 **data,
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            _apply_meeting_errors(form, error)
         else:
             messages.success(request, "Meeting updated.")
             _warn_conflicts(request, conflicts)
@@ -165,7 +183,8 @@ def meeting_detail(request, pk: int):
         "meeting": meeting,
         "can_change": can_change,
         "can_answer": access.can_answer(user, meeting),
-        "can_register": access.can_register(user, meeting),
+        "registration_check": access.can_register(user, meeting),
+        "recurrence_words": recurrence_text.describe(meeting.recurrence),
         "invitation": invitation,
         "rsvp_form": RsvpForm(initial=_answer_initial(invitation)),
         "record_form": RsvpForm(agencies=invited_agencies) if can_change else None,
@@ -179,6 +198,7 @@ def meeting_detail(request, pk: int):
         )
         if meeting.recurrence
         else [],
+        "next_occurrence": _next_occurrence(meeting, now),
         "case_visible": access.shows_case(user, meeting),
         "registration": registration,
         "waitlist_position": selectors.waitlist_position(registration) if registration else None,
@@ -186,9 +206,25 @@ def meeting_detail(request, pk: int):
         if meeting.is_training and access.can_see_registrations(user, meeting)
         else None,
         "confirmed": selectors.confirmed_count(meeting) if meeting.is_training else None,
-        "history": selectors.meeting_history(user, meeting),
+        "history": [
+            (record, selectors.history_words(record.action))
+            for record in selectors.meeting_history(user, meeting)
+        ],
+        "registered_count": selectors.cancellation_audience(meeting)["registered"]
+        if can_change
+        else None,
     }
     return render(request, "frontend/meeting_detail.html", context)
+
+
+def _next_occurrence(meeting, now):
+    """The next occurrence still to come of a recurring meeting, or None."""
+    if not meeting.recurrence or meeting.is_cancelled:
+        return None
+    found = recurrence.occurrences(meeting, now, now + dt.timedelta(days=400))
+    upcoming = next((o for o in found if not o.cancelled and o.starts_at >= now), None)
+    # The first meeting is shown anyway; "next" says something only once it has passed.
+    return upcoming if upcoming and upcoming.starts_at != meeting.starts_at else None
 
 
 def _action_items(user, meeting) -> list[tuple]:
@@ -214,12 +250,17 @@ def meeting_rsvp(request, pk: int):
     meeting = access.meeting_for(request.user, pk)
     form = RsvpForm(request.POST, agencies=Agency.objects.filter(invitations__meeting=meeting))
     if not form.is_valid():
-        messages.error(request, "Choose an answer.")
+        messages.error(request, " ".join(_form_error_texts(form)))
         return redirect(meeting)
     data = form.cleaned_data
     # An answer for another agency is the service's to refuse (403), as in the API.
     if data.get("agency") is None:
         data.pop("agency", None)
+    # The dashboard's one-click answer sends no note and no attendees: the agency's
+    # current ones stay.
+    for name in ("note", "attendees"):
+        if name not in request.POST:
+            data[name] = None
     try:
         services.meeting_rsvp(actor=request.user, meeting=meeting, **data)
     except ValidationError as error:
@@ -230,12 +271,23 @@ def meeting_rsvp(request, pk: int):
 
 
 @login_required
-@require_POST
 def meeting_cancel(request, pk: int):
+    """GET asks to confirm (who is told, that it stays listed); POST cancels."""
     meeting = access.meeting_for(request.user, pk)
-    services.meeting_cancel(
-        actor=request.user, meeting=meeting, reason=request.POST.get("reason", "")[:500]
-    )
+    access.require_coordinator(request.user, meeting)
+    step = cancel_step(request, meeting)
+    if request.method != "POST":
+        return render(request, "frontend/confirm.html", step)
+    form = step["form"]
+    if not form.is_valid():
+        return render(request, "frontend/confirm.html", step, status=400)
+    try:
+        services.meeting_cancel(
+            actor=request.user, meeting=meeting, reason=form.cleaned_data["reason"]
+        )
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return render(request, "frontend/confirm.html", step, status=400)
     messages.success(request, "Meeting cancelled; it stays listed as cancelled.")
     return redirect(meeting)
 
@@ -251,10 +303,18 @@ def _parse_moment(value: str, tz_name: str) -> dt.datetime | None:
 
 
 @login_required
-@require_POST
 def meeting_occurrence(request, pk: int):
-    """Cancel or move one occurrence (coordinators)."""
+    """Cancel or move one occurrence (coordinators). A GET asks to confirm a cancellation."""
     meeting = access.meeting_for(request.user, pk)
+    if request.method != "POST":
+        access.require_coordinator(request.user, meeting)
+        original = _parse_moment(request.GET.get("original_start", ""), meeting.timezone)
+        if original is None or not recurrence.is_rule_start(meeting, original):
+            messages.error(request, "The meeting has no occurrence at that time.")
+            return redirect(meeting)
+        return render(
+            request, "frontend/confirm.html", occurrence_cancel_step(request, meeting, original)
+        )
     original = _parse_moment(request.POST.get("original_start", ""), meeting.timezone)
     if original is None:
         messages.error(request, "Unknown occurrence.")
@@ -294,71 +354,3 @@ def meeting_minutes(request, pk: int):
     else:
         messages.success(request, "Minutes saved.")
     return redirect(meeting)
-
-
-@login_required
-@require_POST
-def action_item_add(request, pk: int):
-    meeting = access.meeting_for(request.user, pk)
-    access.require_coordinator(request.user, meeting)
-    form = ActionItemForm(
-        request.POST, agencies=Agency.objects.filter(invitations__meeting=meeting)
-    )
-    if not form.is_valid():
-        messages.error(request, "Describe the item and choose an invited agency.")
-        return redirect(meeting)
-    try:
-        services.action_item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    return redirect(meeting)
-
-
-@login_required
-@require_POST
-def action_item_done(request, pk: int, item_id: int):
-    meeting = access.meeting_for(request.user, pk)
-    item = get_object_or_404(ActionItem, pk=item_id, meeting=meeting)
-    services.action_item_set_done(
-        actor=request.user, item=item, done=request.POST.get("done") == "1"
-    )
-    return redirect(meeting)
-
-
-@login_required
-@require_POST
-def training_register(request, pk: int):
-    meeting = access.meeting_for(request.user, pk)
-    try:
-        registration = services.registration_register(actor=request.user, meeting=meeting)
-    except ValidationError as error:
-        messages.error(request, _error_text(error))
-    else:
-        messages.success(
-            request,
-            "You are registered."
-            if registration.status == RegistrationStatus.CONFIRMED
-            else "The training is full: you are on the waiting list.",
-        )
-    return redirect(meeting)
-
-
-@login_required
-@require_POST
-def training_unregister(request, pk: int, rid: int):
-    meeting = access.meeting_for(request.user, pk)
-    registration = selectors.registrations_for(request.user, meeting).filter(pk=rid).first()
-    if registration is None:
-        raise Http404
-    services.registration_cancel(actor=request.user, registration=registration)
-    messages.success(request, "Registration cancelled.")
-    return redirect(meeting)
-
-
-@login_required
-def training_roster(request, pk: int):
-    meeting = access.meeting_for(request.user, pk)
-    access.require_coordinator(request.user, meeting)
-    response = exports.roster_response(meeting)
-    services.roster_record_export(actor=request.user, meeting=meeting)
-    return response

@@ -13,13 +13,17 @@
   the case policy records it); what they may see but not do is refused (403).
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from activity.services import audit_denied
 from agencies.access import acting_agency
-from agencies.models import Agency, AgencyRole, TaskForceMembership
+from agencies.models import Agency, AgencyRole, Profession, TaskForceMembership
 from cases import access as case_access
 from meetings.models import (
     Invitation,
@@ -150,10 +154,52 @@ def answerable_meeting_ids(user, meetings) -> set[int]:
     )
 
 
-def can_register(user, meeting) -> bool:
-    """Anyone who sees a training that is not cancelled may ask to register; eligibility,
-    the deadline and capacity are checked when they do."""
-    return meeting.is_training and not meeting.is_cancelled and acting_agency(user) is not None
+@dataclass(frozen=True)
+class RegistrationCheck:
+    """Whether a person may register for a training now and, if not, why (in words they
+    can act on); ``waitlist`` when the seats are taken and they would join the line."""
+
+    allowed: bool
+    reason: str = ""
+    waitlist: bool = False
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def can_register(user, meeting) -> RegistrationCheck:
+    """Who may register for a training that they see: a person of an agency whose
+    profession it is open to, before the registration deadline and before it begins, while
+    it is not cancelled; past its capacity they join the waiting list. A page shows the
+    Register button only when this allows it, and the reason otherwise."""
+    if not meeting.is_training:
+        return RegistrationCheck(False, "Only trainings take registrations.")
+    if meeting.is_cancelled:
+        return RegistrationCheck(False, "This training is cancelled.")
+    profile = getattr(user, "profile", None)
+    if acting_agency(user) is None or profile is None:
+        return RegistrationCheck(False, "Registration is for people of an agency.")
+    now = timezone.now()
+    if meeting.registration_deadline and now > meeting.registration_deadline:
+        closed = date_format(timezone.localtime(meeting.registration_deadline), "DATETIME_FORMAT")
+        return RegistrationCheck(False, f"Registration closed on {closed}.")
+    if now >= meeting.starts_at:
+        return RegistrationCheck(False, "Registration is closed: the training has begun.")
+    if meeting.eligible_professions and profile.profession not in meeting.eligible_professions:
+        return RegistrationCheck(
+            False,
+            "This training is open to: "
+            + ", ".join(meeting.eligible_profession_labels())
+            + ". Your profile says you are "
+            + Profession(profile.profession).label.lower()
+            + ".",
+        )
+    held = [r for r in meeting.registrations.all() if r.status != RegistrationStatus.CANCELLED]
+    if any(r.user_id == user.pk for r in held):
+        return RegistrationCheck(False, "You are registered already.")
+    confirmed = sum(1 for r in held if r.status == RegistrationStatus.CONFIRMED)
+    full = meeting.capacity is not None and confirmed >= meeting.capacity
+    return RegistrationCheck(True, waitlist=full)
 
 
 def markable_action_item_ids(user, items) -> set[int]:
@@ -192,6 +238,14 @@ def shows_details(meeting) -> bool:
     """Whether text that leaves the meeting's audience (calendar files, the admin, the audit
     trail) may carry its title and details: a confidential meeting is only busy time."""
     return not meeting.confidential
+
+
+def linkable_cases(user, task_force) -> QuerySet:
+    """Cases a coordinator may link a new meeting of ``task_force`` to: the task force's
+    cases that the coordinator's agency sees (asked of the case policy)."""
+    if not is_coordinator(user, task_force.pk):
+        return case_access.visible_cases(user).none()
+    return case_access.visible_cases(user).filter(task_force_id=task_force.pk).order_by("number")
 
 
 def invitable_agency_ids(task_force, case=None) -> set[int]:

@@ -13,11 +13,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from agencies.api import AgencyRefSerializer, TaskForceRefSerializer
-from agencies.models import Agency, Profession, TaskForce
+from agencies.models import TaskForce
 from cases import access as case_access
 from cases.api.common import PersonRefSerializer
 from meetings import access, exports, recurrence, selectors, services, timing
-from meetings.models import Answer, Meeting, MeetingKind, RegistrationStatus
+from meetings.api_inputs import (
+    CancelSerializer,
+    MeetingWriteSerializer,
+    OccurrenceChangeSerializer,
+    RsvpSerializer,
+)
+from meetings.models import Meeting, MeetingKind, RegistrationStatus
 
 DEFAULT_RANGE = dt.timedelta(days=90)
 MAX_RANGE = dt.timedelta(days=400)
@@ -120,33 +126,6 @@ class MeetingSerializer(serializers.ModelSerializer):
 
     def get_can_manage(self, meeting) -> bool:
         return meeting.task_force_id in self.context.get("coordinated", set())
-
-
-class MeetingWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
-    task_force = serializers.PrimaryKeyRelatedField(queryset=TaskForce.objects.all())
-    kind = serializers.ChoiceField(choices=MeetingKind.choices)
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField()
-    timezone = serializers.CharField(required=False, max_length=64)
-    agenda = serializers.CharField(required=False, allow_blank=True)
-    location = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    video_url = serializers.URLField(required=False, allow_blank=True)
-    invited_agencies = serializers.PrimaryKeyRelatedField(
-        queryset=Agency.objects.all(), many=True, required=False
-    )
-    invite_all = serializers.BooleanField(required=False, default=False)
-    recurrence = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    case = serializers.IntegerField(required=False, allow_null=True)
-    confidential = serializers.BooleanField(required=False, default=False)
-    open_to_all = serializers.BooleanField(required=False, default=False)
-    topics = serializers.CharField(required=False, allow_blank=True)
-    capacity = serializers.IntegerField(required=False, allow_null=True, min_value=0)
-    registration_deadline = serializers.DateTimeField(required=False, allow_null=True)
-    eligible_professions = serializers.ListField(
-        child=serializers.ChoiceField(choices=Profession.choices), required=False
-    )
-    minutes = serializers.CharField(required=False, allow_blank=True)
 
 
 def _schedule_kwargs(data: dict, user) -> dict:
@@ -273,8 +252,10 @@ class MeetingViewSet(viewsets.GenericViewSet):
     def destroy(self, request, pk=None):
         """Cancel the meeting: it stays visible, marked cancelled."""
         meeting = access.meeting_for(request.user, pk)
+        serializer = CancelSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         services.meeting_cancel(
-            actor=request.user, meeting=meeting, reason=str(request.data.get("reason", ""))[:500]
+            actor=request.user, meeting=meeting, reason=serializer.validated_data["reason"]
         )
         return self._one(meeting)
 
@@ -317,20 +298,6 @@ class MeetingViewSet(viewsets.GenericViewSet):
                 ends_at=data["ends_at"],
             )
         return self._one(meeting)
-
-
-class RsvpSerializer(serializers.Serializer):
-    response = serializers.ChoiceField(choices=[Answer.ACCEPTED, Answer.TENTATIVE, Answer.DECLINED])
-    note = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
-    attendees = serializers.CharField(required=False, allow_blank=True, max_length=500, default="")
-    agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False)
-
-
-class OccurrenceChangeSerializer(serializers.Serializer):
-    original_start = serializers.DateTimeField()
-    action = serializers.ChoiceField(choices=["cancel", "move"])
-    starts_at = serializers.DateTimeField(required=False)
-    ends_at = serializers.DateTimeField(required=False)
 
 
 class RegistrationSerializer(serializers.Serializer):

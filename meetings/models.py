@@ -8,11 +8,24 @@ follows (a weekly 09:00 meeting stays at 09:00 local across daylight-saving chan
 import secrets
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from agencies.models import Profession, validate_time_zone
+
+# Length limits of what people type, the same in the forms, the API and the database: a
+# title is a line, an agenda a page, minutes a few pages. They keep one careless paste from
+# widening every page and calendar that lists the meeting.
+TITLE_MAX_LENGTH = 200
+LOCATION_MAX_LENGTH = 300
+VIDEO_LINK_MAX_LENGTH = 500
+AGENDA_MAX_LENGTH = 5000
+TOPICS_MAX_LENGTH = 2000
+MINUTES_MAX_LENGTH = 20000
+SHORT_TEXT_MAX_LENGTH = 500  # answer notes, who attends, action items, reasons
+RULE_MAX_LENGTH = 500
 
 
 class MeetingKind(models.TextChoices):
@@ -40,19 +53,21 @@ class Meeting(models.Model):
     task_force = models.ForeignKey(
         "agencies.TaskForce", on_delete=models.PROTECT, related_name="meetings"
     )
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=TITLE_MAX_LENGTH)
     kind = models.CharField(max_length=24, choices=MeetingKind.choices)
-    agenda = models.TextField(blank=True)
+    agenda = models.TextField(
+        blank=True, max_length=AGENDA_MAX_LENGTH, validators=[MaxLengthValidator(AGENDA_MAX_LENGTH)]
+    )
     starts_at = models.DateTimeField()
     ends_at = models.DateTimeField()
     timezone = models.CharField(max_length=64, validators=[validate_time_zone])
-    location = models.CharField(max_length=300, blank=True)
-    video_url = models.URLField(blank=True)
+    location = models.CharField(max_length=LOCATION_MAX_LENGTH, blank=True)
+    video_url = models.URLField("video link", blank=True, max_length=VIDEO_LINK_MAX_LENGTH)
     case = models.ForeignKey(
         "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="meetings"
     )
     confidential = models.BooleanField(default=False)
-    recurrence = models.CharField(max_length=500, blank=True)
+    recurrence = models.CharField(max_length=RULE_MAX_LENGTH, blank=True)
     status = models.CharField(
         max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.SCHEDULED
     )
@@ -61,9 +76,15 @@ class Meeting(models.Model):
     organizer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="organized_meetings"
     )
-    minutes = models.TextField(blank=True)
+    minutes = models.TextField(
+        blank=True,
+        max_length=MINUTES_MAX_LENGTH,
+        validators=[MaxLengthValidator(MINUTES_MAX_LENGTH)],
+    )
     open_to_all = models.BooleanField(default=False)
-    topics = models.TextField(blank=True)
+    topics = models.TextField(
+        blank=True, max_length=TOPICS_MAX_LENGTH, validators=[MaxLengthValidator(TOPICS_MAX_LENGTH)]
+    )
     capacity = models.PositiveIntegerField(null=True, blank=True)
     registration_deadline = models.DateTimeField(null=True, blank=True)
     eligible_professions = models.JSONField(default=list, blank=True)
@@ -120,8 +141,10 @@ class Invitation(models.Model):
         "agencies.Agency", on_delete=models.PROTECT, related_name="invitations"
     )
     response = models.CharField(max_length=10, choices=Answer.choices, default=Answer.PENDING)
-    note = models.CharField(max_length=500, blank=True)
-    attendees = models.CharField(max_length=500, blank=True, help_text="Who will attend.")
+    note = models.CharField(max_length=SHORT_TEXT_MAX_LENGTH, blank=True)
+    attendees = models.CharField(
+        max_length=SHORT_TEXT_MAX_LENGTH, blank=True, help_text="Who will attend."
+    )
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -168,7 +191,7 @@ class ActionItem(models.Model):
     """A task agreed at a meeting: who does it (an agency), by when, and whether it is done."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_items")
-    description = models.CharField(max_length=500)
+    description = models.CharField(max_length=SHORT_TEXT_MAX_LENGTH)
     assignee_agency = models.ForeignKey(
         "agencies.Agency", on_delete=models.PROTECT, related_name="action_items"
     )

@@ -213,8 +213,13 @@ def parse_rule(text: str, *, first_start: dt.datetime, time_zone: str):
         unbounded = ";".join(f"{k}={v}" for k, v in parts.items() if k not in ("COUNT", "UNTIL"))
         first = _first_occurrence(unbounded, local_start)
     except (ValueError, TypeError, OverflowError) as exc:
+        # The libraries' own words ("not enough values to unpack") mean nothing to a person.
+        logger.info("Recurrence rule %r refused by the parsers: %r", rule_text, exc)
         raise ValidationError(
-            {"recurrence": f"Not a valid RRULE ({exc}); e.g. FREQ=MONTHLY;BYDAY=2TU."}
+            {
+                "recurrence": "This rule cannot be read as an RFC 5545 RRULE; "
+                "e.g. FREQ=MONTHLY;BYDAY=2TU."
+            }
         ) from exc
     if first is None or first > local_start + FIRST_OCCURRENCE_WITHIN:
         _refuse(

@@ -83,3 +83,43 @@ def meeting_history(user, meeting: Meeting):
     if not access.can_see_registrations(user, meeting):
         records = records.exclude(Q(action__startswith="training.") & ~Q(actor_id=user.pk))
     return records[:50]
+
+
+def cancellation_audience(meeting: Meeting) -> dict:
+    """Who hears of a cancellation, for the confirmation step: the invited agencies that
+    see the meeting now (by name), whether every agency sees it (an open training), and how
+    many people hold a registration."""
+    from agencies.models import Agency
+
+    invited = Agency.objects.filter(pk__in=access.invited_agency_ids(meeting)).order_by("name")
+    return {
+        "agencies": [agency.name for agency in invited],
+        "everyone": meeting.is_training and meeting.open_to_all,
+        "registered": meeting.registrations.exclude(status=RegistrationStatus.CANCELLED).count()
+        if meeting.is_training
+        else 0,
+    }
+
+
+# The history of a meeting in words; an action not listed reads as its own name in words.
+HISTORY_WORDS = {
+    "meeting.scheduled": "Scheduled",
+    "meeting.updated": "Changed",
+    "meeting.cancelled": "Cancelled",
+    "meeting.occurrence_cancelled": "One occurrence cancelled",
+    "meeting.occurrence_moved": "One occurrence moved",
+    "meeting.action_item_added": "Action item added",
+    "meeting.action_item_done": "Action item updated",
+    "meeting.exported": "Calendar file downloaded",
+    "meeting.withdrawn": "Invitation withdrawn",
+    "training.registered": "Registered",
+    "training.registration_cancelled": "Registration cancelled",
+    "training.roster_exported": "Roster downloaded",
+}
+
+
+def history_words(action: str) -> str:
+    """``training.registration_cancelled`` → "Registration cancelled"."""
+    if action in HISTORY_WORDS:
+        return HISTORY_WORDS[action]
+    return action.rpartition(".")[2].replace("_", " ").capitalize()

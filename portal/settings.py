@@ -88,6 +88,10 @@ MIDDLEWARE = [
     "portal.middleware.IdleSessionMiddleware",
     "portal.middleware.VerifiedDeviceMiddleware",
     "portal.middleware.SecondFactorMiddleware",
+    # Pages show times in the viewer's zone (their profile's, else their task force's).
+    "frontend.middleware.ViewerTimeZoneMiddleware",
+    # The portal's own 404/403/500 pages also in DEBUG (a dead link lists no URLs).
+    "frontend.middleware.FriendlyErrorsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "activity.middleware.RequestContextMiddleware",
 ]

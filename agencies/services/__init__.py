@@ -41,6 +41,7 @@ from agencies.services.people import (  # noqa: F401
     person_update,
     profile_create,
 )
+from agencies.services.profile import profile_set_time_zone  # noqa: F401
 from agencies.services.signin import (  # noqa: F401
     account_lock,
     account_unlock,

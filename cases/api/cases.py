@@ -12,6 +12,11 @@ from cases import access, selectors, services
 from cases.api.common import NotesCursorPagination, PersonRefSerializer, valid
 from cases.filters import CaseFilter
 from cases.models import (
+    OUTCOME_MAX,
+    PURPOSE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
     AccessLevel,
     Case,
     CaseKind,
@@ -55,24 +60,30 @@ class CaseSerializer(serializers.ModelSerializer):
 
 
 class CaseCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200)
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
     task_force = serializers.PrimaryKeyRelatedField(queryset=TaskForce.objects.all())
     kind = serializers.ChoiceField(choices=CaseKind.choices)
-    summary = serializers.CharField(required=False, allow_blank=True, default="")
+    summary = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=SUMMARY_MAX_LENGTH
+    )
     priority = serializers.ChoiceField(choices=CasePriority.choices, default=CasePriority.NORMAL)
 
 
 class CaseUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=200, required=False)
+    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False)
     kind = serializers.ChoiceField(choices=CaseKind.choices, required=False)
-    summary = serializers.CharField(required=False, allow_blank=True)
+    summary = serializers.CharField(required=False, allow_blank=True, max_length=SUMMARY_MAX_LENGTH)
     priority = serializers.ChoiceField(choices=CasePriority.choices, required=False)
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
-    status_reason = serializers.CharField(required=False, allow_blank=True, max_length=500)
-    victims_identified = serializers.IntegerField(min_value=0, required=False)
-    victims_referred = serializers.IntegerField(min_value=0, required=False)
-    arrests = serializers.IntegerField(min_value=0, required=False)
-    charges_filed = serializers.IntegerField(min_value=0, required=False)
+    status_reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=REASON_MAX_LENGTH
+    )
+    victims_identified = serializers.IntegerField(
+        min_value=0, max_value=OUTCOME_MAX, required=False
+    )
+    victims_referred = serializers.IntegerField(min_value=0, max_value=OUTCOME_MAX, required=False)
+    arrests = serializers.IntegerField(min_value=0, max_value=OUTCOME_MAX, required=False)
+    charges_filed = serializers.IntegerField(min_value=0, max_value=OUTCOME_MAX, required=False)
 
 
 class CaseViewSet(viewsets.GenericViewSet):
@@ -141,7 +152,7 @@ class ShareSerializer(serializers.Serializer):
 class ShareCreateSerializer(serializers.Serializer):
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
     level = serializers.ChoiceField(choices=AccessLevel.choices)
-    purpose = serializers.CharField(max_length=500)
+    purpose = serializers.CharField(max_length=PURPOSE_MAX_LENGTH)
     expires_on = serializers.DateField(required=False, allow_null=True)
 
 

@@ -12,6 +12,7 @@ from agencies.models import Agency
 from cases import access, services
 from cases.api.common import NotesCursorPagination, PersonRefSerializer, valid
 from cases.models import (
+    REASON_MAX_LENGTH,
     AccessLevel,
     Note,
     NoteVisibility,
@@ -60,7 +61,7 @@ class NoteUpdateSerializer(serializers.Serializer):
 
 
 class NoteRedactSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
 
 
 class RevisionSerializer(serializers.Serializer):

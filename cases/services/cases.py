@@ -9,12 +9,14 @@ from activity.services import audit_read, audit_record
 from agencies.access import acting_agency
 from agencies.models import AgencyRole, TaskForce
 from cases.models import (
+    REASON_MAX_LENGTH,
     AccessLevel,
     Case,
     CaseKind,
     CasePriority,
     CaseStatus,
     CaseStatusChange,
+    too_long,
 )
 from cases.services.checks import current_member_ids, publish_case, require_level
 from cases.services.sharing import write_share
@@ -135,6 +137,9 @@ def case_change_status(*, actor, case: Case, status: str, reason: str = "") -> C
     case = Case.objects.select_for_update().get(pk=case.pk)
     if status not in CaseStatus.values:
         raise ValidationError({"status": f"Choose one of: {', '.join(CaseStatus.values)}."})
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError({"reason": too_long("Reasons", REASON_MAX_LENGTH, len(reason))})
     if status == case.status:
         return case
     if status not in STATUS_TRANSITIONS[case.status]:
@@ -146,7 +151,7 @@ def case_change_status(*, actor, case: Case, status: str, reason: str = "") -> C
         to_status=status,
         changed_by=actor,
         changed_at=now,
-        reason=reason[:500],
+        reason=reason,
     )
     audit_record(
         actor=actor,

@@ -12,11 +12,13 @@ from agencies.models import Agency
 from cases import access
 from cases.models import (
     NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
     AccessLevel,
     Case,
     Note,
     NoteRevision,
     NoteVisibility,
+    too_long,
 )
 from cases.services.checks import publish_note, require_level
 
@@ -34,7 +36,7 @@ def _clean_body(body) -> str:
     if not body.strip():
         raise ValidationError({"body": "A note needs some text."})
     if len(body) > NOTE_MAX_LENGTH:
-        raise ValidationError({"body": f"A note is at most {NOTE_MAX_LENGTH:,} characters."})
+        raise ValidationError({"body": too_long("Notes", NOTE_MAX_LENGTH, len(body))})
     return body
 
 
@@ -165,10 +167,14 @@ def note_redact(*, actor, note: Note, reason: str, expected_version: int | None 
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Give the reason for the redaction."})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": too_long("Redaction reasons", REASON_MAX_LENGTH, len(reason))}
+        )
     note = _lock_at_version(note, expected_version)
     note.body = ""
     note.version += 1
-    note.redacted_at, note.redacted_by, note.redaction_reason = timezone.now(), actor, reason[:500]
+    note.redacted_at, note.redacted_by, note.redaction_reason = timezone.now(), actor, reason
     note.save()
     _revise(note, actor=actor, change="redacted")
     live.scrub(detail=note, fields=["body"])

@@ -12,9 +12,11 @@ from activity.services import audit_record
 from agencies.models import Agency, TaskForce
 from cases import access, signals
 from cases.models import (
+    PURPOSE_MAX_LENGTH,
     AccessLevel,
     Case,
     CaseShare,
+    too_long,
 )
 from cases.services.checks import agency_ref, publish_case, require_level
 
@@ -76,8 +78,8 @@ def case_share(
     purpose = (purpose or "").strip()
     if not purpose:
         errors["purpose"] = "State the purpose of the share (the MOU or request it rests on)."
-    elif len(purpose) > 500:
-        errors["purpose"] = "Keep the purpose under 500 characters."
+    elif len(purpose) > PURPOSE_MAX_LENGTH:
+        errors["purpose"] = too_long("Purposes", PURPOSE_MAX_LENGTH, len(purpose))
     if expires_on is not None and expires_on <= timezone.localdate():
         errors["expires_on"] = "The expiry date must be in the future."
     if agency.pk == case.lead_agency_id:
@@ -99,8 +101,7 @@ def _end_share(share: CaseShare, *, actor, reason: str) -> None:
     share.ended_at, share.ended_by, share.end_reason = timezone.now(), actor, reason
     share.save(update_fields=["ended_at", "ended_by", "end_reason"])
     access.revoke(share.case, share.agency)
-    # Replay must not give the agency what it can no longer see; it only learns that
-    # its access ended (the case's number, nothing of its content).
+    # Replay must not give the agency what it can no longer see.
     live.retract(agency_ids=[share.agency_id], subject=share.case)
     signals.case_access_ended.send(
         sender=Case, case=share.case, agency=share.agency, reason=reason, actor=actor
@@ -112,7 +113,17 @@ def _end_share(share: CaseShare, *, actor, reason: str) -> None:
             "case": {"id": share.case.pk, "number": share.case.number},
             "agency": agency_ref(share.agency),
         },
-        agency_ids=access.case_agency_ids(share.case) | {share.agency_id},
+        agency_ids=access.case_agency_ids(share.case),
+        actor=actor,
+    )
+    # The agency that lost the case learns only that, by the case's id: its open dashboards
+    # drop what they showed of the case. The event stays in its replay, so a dashboard that
+    # was asleep drops it too.
+    live.publish(
+        EventKind.CASE_WITHDRAWN,
+        subject=share.case,
+        payload={"case": {"id": share.case.pk}, "reason": reason},
+        agency_ids=[share.agency_id],
         actor=actor,
     )
     audit_record(

@@ -21,3 +21,34 @@ def get_item(mapping, key):
 def field(bound_field):
     """A form field with its label, help text and errors."""
     return {"field": bound_field}
+
+
+@register.filter
+def zone_name(zone: str) -> str:
+    """``America/New_York`` as people write it: ``America/New York``."""
+    return (zone or "").replace("_", " ")
+
+
+# Words for the subjects of audit actions whose code is not a word people use.
+ACTION_SUBJECTS = {
+    "taskforce": "task force",
+    "mfa": "authenticator",
+    "signin": "sign-in",
+    "rsvp": "answer",
+}
+
+
+@register.filter
+def action_words(action: str) -> str:
+    """An audit action code as words: ``taskforce.coordinator_added`` reads "Task force
+    coordinator added"."""
+    words = [ACTION_SUBJECTS.get(part, part) for part in (action or "").split(".")]
+    text = " ".join(word.replace("_", " ") for word in words)
+    return text[:1].upper() + text[1:]
+
+
+@register.filter
+def field_words(name: str) -> str:
+    """A field's code name as words: ``is_agency_admin`` reads "agency admin"."""
+    name = (name or "").removeprefix("is_")
+    return name.replace("_", " ")

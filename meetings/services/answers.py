@@ -11,6 +11,7 @@ from activity.services import audit_record
 from agencies.models import Agency
 from meetings import access
 from meetings.models import (
+    SHORT_TEXT_MAX_LENGTH,
     ActionItem,
     Answer,
     Invitation,
@@ -25,14 +26,22 @@ def meeting_rsvp(
     actor,
     meeting: Meeting,
     response: str,
-    note: str = "",
-    attendees: str = "",
+    note: str | None = None,
+    attendees: str | None = None,
     agency: Agency | None = None,
 ) -> Invitation:
     """Answer an invitation: a liaison for their agency, or a coordinator recording an
-    answer given by phone (``agency``)."""
+    answer given by phone (``agency``). A ``note`` or ``attendees`` not given (``None``,
+    as from the dashboard's one-click answer) keeps the agency's current one."""
     if response not in {Answer.ACCEPTED, Answer.TENTATIVE, Answer.DECLINED}:
         raise ValidationError({"response": "Answer accepted, tentative or declined."})
+    too_long = {
+        name: f"At most {SHORT_TEXT_MAX_LENGTH} characters (this has {len(value)})."
+        for name, value in (("note", note), ("attendees", attendees))
+        if value is not None and len(value) > SHORT_TEXT_MAX_LENGTH
+    }
+    if too_long:
+        raise ValidationError(too_long)
     meeting = Meeting.objects.get(pk=meeting.pk)
     if meeting.is_cancelled:
         raise ValidationError("The meeting is cancelled.")
@@ -46,11 +55,11 @@ def meeting_rsvp(
         if invitation is None:
             raise PermissionDenied("Only a liaison of an invited agency answers for it.")
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    invitation.response, invitation.note, invitation.attendees = (
-        response,
-        note[:500],
-        attendees[:500],
-    )
+    invitation.response = response
+    if note is not None:
+        invitation.note = note
+    if attendees is not None:
+        invitation.attendees = attendees
     invitation.responded_by, invitation.responded_at = actor, timezone.now()
     invitation.recorded_by_coordinator = agency is not None
     invitation.save()
@@ -84,11 +93,18 @@ def action_item_add(
     description = (description or "").strip()
     if not description:
         raise ValidationError({"description": "Say what is to be done."})
+    if len(description) > SHORT_TEXT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "description": f"At most {SHORT_TEXT_MAX_LENGTH} characters "
+                f"(this has {len(description)})."
+            }
+        )
     if not meeting.invitations.filter(agency=assignee_agency).exists():
         raise ValidationError({"assignee_agency": "Assign an agency invited to the meeting."})
     item = ActionItem.objects.create(
         meeting=meeting,
-        description=description[:500],
+        description=description,
         assignee_agency=assignee_agency,
         due_on=due_on,
     )

@@ -14,6 +14,7 @@ from agencies.models import Agency, Profession, TaskForce
 from cases import access as case_access
 from meetings import access, recurrence, timing
 from meetings.models import (
+    SHORT_TEXT_MAX_LENGTH,
     Answer,
     Invitation,
     Meeting,
@@ -296,6 +297,11 @@ def meeting_update(*, actor, meeting: Meeting, invited_agencies=None, **changes)
 def meeting_cancel(*, actor, meeting: Meeting, reason: str = "") -> Meeting:
     """Cancel a meeting; it stays visible, marked cancelled."""
     access.require_coordinator(actor, meeting)
+    reason = (reason or "").strip()
+    if len(reason) > SHORT_TEXT_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": f"At most {SHORT_TEXT_MAX_LENGTH} characters (this has {len(reason)})."}
+        )
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_cancelled:
         return meeting

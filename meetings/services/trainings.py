@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from activity.services import audit_record
-from agencies.models import Profession
 from meetings import access
 from meetings.models import (
     Meeting,
@@ -20,28 +19,10 @@ def registration_register(*, actor, meeting: Meeting) -> Registration:
     """Register the caller for a training: confirmed while seats remain, waitlisted after.
     The meeting row is locked, so concurrent registrations never exceed the capacity."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    profile = getattr(actor, "profile", None)
-    if not meeting.is_training:
-        raise ValidationError("Only trainings take registrations.")
-    if meeting.is_cancelled:
-        raise ValidationError("This training is cancelled.")
-    if meeting.registration_deadline and timezone.now() > meeting.registration_deadline:
-        raise ValidationError(
-            f"Registration closed on {meeting.registration_deadline:%B %-d, %Y at %H:%M} UTC."
-        )
-    if meeting.eligible_professions and (
-        profile is None or profile.profession not in meeting.eligible_professions
-    ):
-        raise ValidationError(
-            "This training is open to: "
-            + ", ".join(meeting.eligible_profession_labels())
-            + ". Your profile says you are "
-            + (Profession(profile.profession).label.lower() if profile else "not in an agency")
-            + "."
-        )
+    check = access.can_register(actor, meeting)
+    if not check:
+        raise ValidationError(check.reason)
     held = meeting.registrations.exclude(status=RegistrationStatus.CANCELLED)
-    if held.filter(user=actor).exists():
-        raise ValidationError("You are registered already.")
     confirmed = held.filter(status=RegistrationStatus.CONFIRMED).count()
     has_seat = meeting.capacity is None or confirmed < meeting.capacity
     registration = Registration.objects.create(

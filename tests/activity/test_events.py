@@ -81,7 +81,7 @@ def test_an_expired_share_no_longer_replays(personas, shared_case, case_notes):
         assert list(live.events_for(user=viewer, agency_id=agency.pk)) == []
         call_command("end_expired_shares", stdout=StringIO())
         events = live.events_for(user=viewer, agency_id=agency.pk)
-        assert [e.kind for e in events] == ["case.unshared"]
+        assert [e.kind for e in events] == ["case.withdrawn"]
 
 
 def test_the_audit_admin_shows_no_content(personas, shared_case):

@@ -75,3 +75,16 @@ def test_current_memberships_exclude_ended_and_future_ones():
     MembershipFactory(joined_on=dt.date(2024, 6, 1))
     found = TaskForceMembership.objects.current(on=today).exclude(role=MembershipRole.LEAD)
     assert list(found) == [current]
+
+
+def test_an_account_locks_time_is_written_in_the_shared_format(db):
+    import datetime as dt
+
+    from django.utils import formats, timezone
+
+    from agencies.models import AccountLock
+
+    when = dt.datetime(2026, 7, 1, 15, 30, tzinfo=dt.UTC)
+    lock = AccountLock(username="someone", locked_at=when)
+    shown = formats.date_format(timezone.localtime(when), "SHORT_DATETIME_FORMAT")
+    assert str(lock) == f"someone (locked {shown})"

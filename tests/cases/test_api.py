@@ -285,9 +285,9 @@ def test_the_access_report_hides_notes_the_manager_may_not_read(personas, shared
     # The page, read by its structure: the notes of each read, in context and in the table
     # (searching the page for an id would also match the digits of its dates and times).
     page = manager.get(f"/cases/{shared_case.pk}/access-report/")
-    assert [notes for _, notes in page.context["rows"]] == [[case_notes.open.pk]]
+    assert [[n.pk for n in notes] for _, notes in page.context["rows"]] == [[case_notes.open.pk]]
     every_read = tables(page.content.decode())["Every read"]
-    assert [row[3] for row in every_read] == [str(case_notes.open.pk)]
+    assert [row[3] for row in every_read] == [case_notes.open.body]
 
 
 def test_the_lead_agencys_access_is_not_a_share_others_may_change(personas, shared_case):

@@ -83,7 +83,7 @@ def test_an_agency_admin_invites_a_person_and_deactivates_another(live_server, d
     admin.wait_for_url("**/deactivate/")
     assert "Deactivate KCPD Liaison?" in admin.text_content("main")
     shot(admin, "people-deactivate-confirm")
-    admin.click("button:has-text('Deactivate kcpd.liaison')")
+    admin.click("button:has-text('Deactivate the account')")
     admin.wait_for_selector("text=is deactivated: signed out everywhere")
     assert "Deactivated" in admin.text_content("main")
     shot(admin, "people-deactivated-person")

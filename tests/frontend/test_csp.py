@@ -40,6 +40,13 @@ PAGES = {
     "case-access-report": ("case", lambda p, o: f"/cases/{o.case.pk}/access-report/"),
     "note-edit": ("case", lambda p, o: f"/notes/{o.open_note.pk}/edit/"),
     "note-revisions": ("case", lambda p, o: f"/notes/{o.open_note.pk}/revisions/"),
+    "case-share": ("case", lambda p, o: f"/cases/{o.case.pk}/share/"),
+    "case-revoke": (
+        "case",
+        lambda p, o: f"/cases/{o.case.pk}/access/{p.agency('viewer').pk}/revoke/",
+    ),
+    "case-status": ("case", lambda p, o: f"/cases/{o.case.pk}/status/?status=closed"),
+    "note-redact": ("case", lambda p, o: f"/notes/{o.open_note.pk}/redact/"),
     "meeting-calendar": ("meeting", lambda p, o: "/meetings/"),
     "meeting-week": ("meeting", lambda p, o: "/meetings/?view=week"),
     "meeting-schedule": ("meeting", lambda p, o: "/meetings/new/"),
@@ -48,6 +55,7 @@ PAGES = {
     "calendar-subscription": ("case", lambda p, o: "/calendar/"),
     "api-docs": ("case", lambda p, o: "/api/docs/"),
     "account-security": ("case", lambda p, o: "/account/"),
+    "profile": ("case", lambda p, o: "/profile/"),
     "mfa-enrol": ("case", lambda p, o: "/account/mfa/enrol/"),
     "password_change": ("case", lambda p, o: "/account/password/"),
     "password_reset": (None, lambda p, o: "/password/reset/"),
@@ -70,10 +78,8 @@ PAGES = {
 # Routes of frontend/urls.py that are not pages: forms post to them, or they answer files.
 NOT_PAGES = {
     "logout",
-    "case-status",
-    "case-share",
-    "case-revoke",
-    "note-redact",
+    # A fragment of the dashboard that its script swaps in, not a page.
+    "dashboard-panel",
     "meeting-rsvp",
     "person-reactivate",
     "person-resend-invitation",

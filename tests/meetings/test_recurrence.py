@@ -135,7 +135,7 @@ def test_a_bad_rule_is_refused_on_change_and_the_meeting_stays_as_it_was(persona
     assert (meeting.recurrence, meeting.sequence) == ("FREQ=WEEKLY;COUNT=10", 0)
 
 
-def test_the_schedule_form_shows_why_a_rule_is_refused(personas, weekly_meeting):
+def test_the_schedule_form_shows_why_a_picked_series_is_refused(personas, weekly_meeting):
     count = Meeting.objects.count()
     response = page(personas).post(
         "/meetings/new/",
@@ -146,12 +146,14 @@ def test_the_schedule_form_shows_why_a_rule_is_refused(personas, weekly_meeting)
             "starts_at": "2027-01-12T09:00",
             "ends_at": "2027-01-12T10:00",
             "timezone": "America/Chicago",
-            "recurrence": "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+            "repeat": "weekly",
+            "ends": "on",
+            "until": "2026-12-01",
         },
     )
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert "no meeting within five years" in errors["recurrence"][0]
+    assert "before the first meeting" in errors["until"][0]
     assert Meeting.objects.count() == count
 
 

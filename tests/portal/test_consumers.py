@@ -231,8 +231,8 @@ def test_revoked_access_stops_live_events_and_replay(personas, shared_case, case
             agency=personas.agency("viewer"),
         )
         (notice,) = await frames_until_quiet(viewer)
-        assert notice["kind"] == "case.unshared"
-        assert "title" not in notice["payload"]["case"]
+        assert notice["kind"] == "case.withdrawn"
+        assert notice["payload"] == {"case": {"id": shared_case.pk}, "reason": "revoked"}
         await database_sync_to_async(services.note_add)(
             actor=personas.user("manager"), case=shared_case, body="after revocation"
         )
@@ -246,7 +246,7 @@ def test_revoked_access_stops_live_events_and_replay(personas, shared_case, case
             if frame.get("type") == "ready":
                 break
             kinds.append(frame["kind"])
-        assert kinds == ["case.unshared"]
+        assert kinds == ["case.withdrawn"]
         await replay.disconnect()
 
     run(scenario)

@@ -17,6 +17,7 @@
   const LABELS = {
     "case.shared": "shared",
     "case.unshared": "access ended",
+    "case.withdrawn": "no longer shared",
     "case.updated": "updated",
     "case.note_added": "new note",
     "case.note_edited": "note edited",
@@ -30,6 +31,23 @@
     "taskforce.membership": "task force",
   };
 
+  // Times as the server writes them (portal/formats): 24-hour, in the viewer's zone (the
+  // body's data-time-zone, not the browser's), with the zone's short name.
+  const timeFormat = (() => {
+    const options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZoneName: "short" };
+    try {
+      return new Intl.DateTimeFormat("en-US", { ...options, timeZone: document.body.dataset.timeZone });
+    } catch (error) {
+      return new Intl.DateTimeFormat("en-US", options);
+    }
+  })();
+
+  function formatTime(iso) {
+    const parts = timeFormat.formatToParts(new Date(iso));
+    const part = (type) => (parts.find((p) => p.type === type) || {}).value || "";
+    return part("hour") + ":" + part("minute") + " " + part("timeZoneName");
+  }
+
   function setStatus(state) {
     statusEl.textContent = state;
     statusEl.dataset.state = state;
@@ -42,11 +60,18 @@
     return a;
   }
 
+  // A stored value as people read it: "registration_cancelled" is "Registration cancelled".
+  function words(value) {
+    const text = String(value || "").replace(/_/g, " ");
+    return text.charAt(0).toUpperCase() + text.slice(1);
+  }
+
   // Everything is inserted as text: nothing in an event can run as script.
   function describe(event) {
     const p = event.payload || {};
     const parts = [];
-    if (p.case) parts.push(link("/cases/" + p.case.id + "/", p.case.number + (p.case.title ? " " + p.case.title : "")));
+    if (p.case && p.case.number) parts.push(link("/cases/" + p.case.id + "/", p.case.number + (p.case.title ? " " + p.case.title : "")));
+    else if (p.case) parts.push(document.createTextNode("a case your agency had"));
     if (p.meeting && p.meeting.title) parts.push(link("/meetings/" + p.meeting.id + "/", p.meeting.title));
     else if (p.meeting) parts.push(document.createTextNode("a meeting"));
     if (p.task_force) parts.push(document.createTextNode(p.task_force.name));
@@ -55,13 +80,15 @@
       const who = p.note.author_agency ? p.note.author_agency.short_name + ": " : "";
       text = p.note.body ? who + p.note.body.slice(0, 200) : who + "(text removed)";
     } else if (p.agency && p.response) {
-      text = p.agency.short_name + " " + p.response;
+      text = p.agency.short_name + " " + words(p.response).toLowerCase();
     } else if (p.agency && p.level) {
-      text = "with " + p.agency.short_name + " (" + p.level + ")";
+      text = "with " + p.agency.short_name + " (" + words(p.level).toLowerCase() + ")";
     } else if (p.agency) {
-      text = p.agency.short_name + (p.change ? " " + p.change.replace("_", " ") : "");
+      text = p.agency.short_name + (p.change ? " " + words(p.change).toLowerCase() : "");
     } else if (p.registration) {
-      text = p.registration.status;
+      text = words(p.registration.status);
+    } else if (p.status && p.fields && p.fields.indexOf("status") !== -1) {
+      text = "now " + words(p.status).toLowerCase();
     } else if (p.reason) {
       text = p.reason;
     } else if (p.answers_reset) {
@@ -71,6 +98,46 @@
     return parts;
   }
 
+  function forget(selector) {
+    document.querySelectorAll(".dashboard " + selector).forEach((el) => el.remove());
+  }
+
+  // Which panels an event may change. A panel reloads as the server renders it now (the
+  // access policy decides what it holds), a moment after the last of a burst of events.
+  const PANELS_OF = {
+    case: ["cases"],
+    meeting: ["upcoming", "trainings"],
+    training: ["upcoming", "trainings"],
+  };
+  const stale = new Set();
+  let reloadTimer = null;
+
+  function reloadPanels() {
+    const names = Array.from(stale);
+    stale.clear();
+    names.forEach((name) => {
+      const panel = document.querySelector('[data-panel="' + name + '"]');
+      if (!panel) return;
+      fetch(panel.dataset.url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then((response) => (response.ok && !response.redirected ? response.text() : null))
+        .then((html) => {
+          if (html === null) return;
+          // The server escaped every value; parsed apart from the page, nothing runs.
+          const fresh = new DOMParser().parseFromString(html, "text/html").body;
+          panel.replaceChildren(...Array.from(fresh.childNodes));
+          panel.dataset.loadedAfter = String(lastId);
+        })
+        .catch(() => {});
+    });
+  }
+
+  function markStale(kind) {
+    (PANELS_OF[kind.split(".")[0]] || []).forEach((name) => stale.add(name));
+    if (!stale.size) return;
+    clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(reloadPanels, 300);
+  }
+
   function render(event, seen) {
     if (event.id <= lastId) return;
     lastId = event.id;
@@ -78,18 +145,20 @@
     item.className = "feed-item" + (seen ? "" : " unseen");
     item.dataset.eventId = event.id;
     item.dataset.kind = event.kind;
-    const meetingId = event.payload && event.payload.meeting && event.payload.meeting.id;
+    const meetingId = event.payload && event.payload.meeting && Number(event.payload.meeting.id);
     if (meetingId) item.dataset.meetingId = meetingId;
-    // A meeting withdrawn from the agency takes what the feed showed of it along.
-    if (event.kind === "meeting.withdrawn") {
-      list.querySelectorAll('[data-meeting-id="' + meetingId + '"]').forEach((el) => el.remove());
-    }
+    const caseId = event.payload && event.payload.case && Number(event.payload.case.id);
+    if (caseId) item.dataset.caseId = caseId;
+    // A meeting or a case withdrawn from the agency takes along what the feed and the
+    // panels showed of it, at once; the panels then reload from the server.
+    if (event.kind === "meeting.withdrawn") forget('[data-meeting-id="' + meetingId + '"]');
+    if (event.kind === "case.withdrawn") forget('[data-case-id="' + caseId + '"]');
     const label = document.createElement("span");
     label.className = "badge kind";
     label.textContent = LABELS[event.kind] || event.kind;
     const time = document.createElement("time");
     time.dateTime = event.created_at;
-    time.textContent = new Date(event.created_at).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+    time.textContent = formatTime(event.created_at);
     item.append(time, " ", label, " ", ...describe(event));
     list.prepend(item);
     document.body.classList.add("has-events");
@@ -126,6 +195,7 @@
         socket.send(JSON.stringify({ type: "pong" }));
       } else {
         render(data, false);
+        markStale(data.kind || "");
       }
     };
     socket.onclose = (event) => {
