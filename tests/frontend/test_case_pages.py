@@ -132,7 +132,7 @@ def test_a_long_note_is_folded_with_show_more_and_a_short_one_is_not(personas, s
     page = parse(response)
     # A <details> folds without script; each folded note says "Show more".
     assert len(page.find("details", class_="note-body note-fold")) == 2
-    assert [t.count("Show more") for _, t in page.find("summary")] == [1, 1]
+    assert len(page.find("span", class_="show-more")) == 2
     # The whole text is in the page once, in the part that opens.
     html = response.content.decode()
     assert html.count(("word " * 400).strip()) == 1
