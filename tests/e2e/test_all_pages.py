@@ -218,7 +218,6 @@ def visit(tab, server, persona: str, target, width: int) -> list[str]:
 
 # The pages themselves are being fixed under issue 11 (ux-shell, ux-cases, ux-meetings);
 # remove this mark when those branches are merged: the test must pass then.
-@pytest.mark.xfail(strict=False, reason="issue 11 in progress")
 def test_every_page_fits_the_screen_and_stays_on_the_portal(server, browser):
     SHOTS.mkdir(parents=True, exist_ok=True)
     objects = demo_objects(server)
