@@ -84,7 +84,7 @@ def home(request):
             "coordinated": agency_selectors.user_coordinated_task_forces(user),
             "upcoming": _upcoming(user, agency),
             "trainings": _trainings(user),
-            "cases": case_selectors.case_list(user).order_by("-last_note_at", "-updated_at")[:10],
+            "cases": case_selectors.by_latest_activity(case_selectors.case_list(user))[:10],
             "recent_events": [live.frame(event) for event in reversed(recent)],
             "last_event_id": recent[0].pk if recent else 0,
             "heartbeat_seconds": settings.DASHBOARD_HEARTBEAT_SECONDS,
