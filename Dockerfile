@@ -24,4 +24,4 @@ EXPOSE 8000
 # Several workers share nothing but PostgreSQL and Redis. --proxy-headers makes the client
 # address in the audit trail the one the proxy saw; list the proxy's address in
 # FORWARDED_ALLOW_IPS.
-CMD ["sh", "-c", "uvicorn portal.asgi:application --host 0.0.0.0 --port 8000 --workers ${WEB_WORKERS:-4} --lifespan off --proxy-headers --forwarded-allow-ips ${FORWARDED_ALLOW_IPS:-127.0.0.1}"]
+CMD ["sh", "-c", "uvicorn portal.asgi:application --host 0.0.0.0 --port 8000 --workers ${WEB_WORKERS:-4} --lifespan off --timeout-graceful-shutdown 10 --proxy-headers --forwarded-allow-ips ${FORWARDED_ALLOW_IPS:-127.0.0.1}"]

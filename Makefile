@@ -39,7 +39,7 @@ run: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py seed_demo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py end_expired_shares
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/uvicorn portal.asgi:application --host $(HOST) --port $(PORT) --lifespan off
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/uvicorn portal.asgi:application --host $(HOST) --port $(PORT) --lifespan off --timeout-graceful-shutdown 10
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -197,15 +197,13 @@ def _note_filter(agency: Agency) -> Q:
     return Q(visibility=NoteVisibility.CASE) | Q(pk__in=restricted_to_agency.values("note_id"))
 
 
-def visible_note_condition(user, prefix: str = "") -> Q:
-    """The note rule as a condition on a related path (``prefix="notes__"`` from a case),
-    for annotations such as the time of the latest note the caller may read."""
+def readable_note_condition(user) -> Q:
+    """The note rule as a condition on any Note queryset (all cases at once), for reads such
+    as the time of the latest note the caller may read on each case of a list."""
     agency = acting_agency(user)
     if agency is None:
         return Q(pk__in=[])
-    return Q(**{f"{prefix}visibility": NoteVisibility.CASE}) | Q(
-        **{f"{prefix}restricted_to": agency.pk}
-    )
+    return _note_filter(agency)
 
 
 def visible_notes(user, case: Case) -> QuerySet[Note]:

@@ -1,7 +1,7 @@
 """Reads of the cases app that depend on who asks; visibility itself comes from the policy."""
 
 from django.db import models
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from activity.models import AuditRecord
 from cases import access
@@ -33,18 +33,27 @@ def case_list(user) -> QuerySet[Case]:
     """The caller's visible cases with what a list shows, in a fixed number of queries.
 
     ``last_note_at`` counts only notes the caller may read: a restricted note of another
-    agency must not show even as a date.
+    agency must not show even as a date. It is a correlated subquery, not an aggregate, so
+    a page computes it for its own rows only and the page count leaves it out (an aggregate
+    over every visible case's notes made the list scale with the agency's whole case load).
     """
+    latest_readable_note = (
+        Note.objects.filter(case=OuterRef("pk"))
+        .filter(access.readable_note_condition(user))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )
     return (
         access.visible_cases(user)
         .select_related("task_force", "lead_agency")
-        .annotate(
-            priority_rank=PRIORITY_RANK,
-            last_note_at=Max(
-                "notes__created_at", filter=access.visible_note_condition(user, "notes__")
-            ),
-        )
+        .annotate(priority_rank=PRIORITY_RANK, last_note_at=Subquery(latest_readable_note))
     )
+
+
+def by_latest_activity(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """Cases with the newest readable note first; cases without notes after them, by their
+    own last change (they have no activity to show first)."""
+    return cases.order_by(F("last_note_at").desc(nulls_last=True), "-updated_at", "-id")
 
 
 def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:

@@ -129,13 +129,25 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Under ASGI every request runs in a fresh thread, so persistent connections
+    # (CONN_MAX_AGE) are never reused and pile up, one per thread. A pool per process
+    # (psycopg_pool through Django's "pool" option) bounds and reuses them instead.
+    POOL_MAX_SIZE = env.int("DATABASE_POOL_MAX_SIZE", default=10)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    if POOL_MAX_SIZE > 0:
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, POOL_MAX_SIZE),
+            "max_size": POOL_MAX_SIZE,
+            # A request waits this long for a free connection before it fails.
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: Redis when REDIS_URL is set (several workers), in-memory otherwise.
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_SOCKET_TIMEOUT_SECONDS = env.int("REDIS_SOCKET_TIMEOUT", default=30)
 if REDIS_URL:
     # redis-py's asyncio pool holds 100 connections by default and raises "Too many
     # connections" past that; a burst of dashboard connects needs more per worker.
@@ -147,6 +159,12 @@ if REDIS_URL:
                     {
                         "address": REDIS_URL,
                         "max_connections": env.int("REDIS_MAX_CONNECTIONS", default=1000),
+                        # A consumer's idle receive blocks in BZPOPMIN for the layer's 5 s;
+                        # redis-py's own 5 s read timeout would end it with an error first
+                        # and crash idle dashboards. Reads wait longer than the block.
+                        "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
+                        "socket_keepalive": True,
+                        "health_check_interval": 30,
                     }
                 ],
                 "prefix": "crossroads",

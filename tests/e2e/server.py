@@ -65,6 +65,9 @@ class AsgiServer:
                     str(self.port),
                     "--lifespan",
                     "off",
+                    # As deployed (Dockerfile, Makefile): open sockets never hold a stop.
+                    "--timeout-graceful-shutdown",
+                    "10",
                 ],
                 cwd=ROOT,
                 env=self.env,

@@ -24,6 +24,7 @@ from django.conf import settings
 db = settings.DATABASES["default"]
 print(json.dumps({
     "engine": db["ENGINE"], "name": str(db["NAME"]), "host": db.get("HOST"),
+    "conn_max_age": db.get("CONN_MAX_AGE"),
     "options": db.get("OPTIONS", {}),
     "layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
     "layer_hosts": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts"),
@@ -68,12 +69,44 @@ def test_database_url_selects_postgresql():
     assert "transaction_mode" not in found["options"]
 
 
+def test_postgresql_connections_come_from_a_bounded_pool_per_process():
+    # Under ASGI each request runs in a new thread: persistent connections would pile up.
+    found = settings_with(
+        DJANGO_DEBUG="true",
+        DATABASE_URL="postgres://crx@db.internal:5432/crx",
+        DATABASE_POOL_MAX_SIZE="8",
+    )
+    assert found["conn_max_age"] == 0
+    assert found["options"]["pool"]["max_size"] == 8
+    assert found["options"]["pool"]["min_size"] <= 8
+
+
+def test_the_pool_can_be_turned_off_for_an_external_pooler():
+    found = settings_with(
+        DJANGO_DEBUG="true",
+        DATABASE_URL="postgres://crx@pgbouncer.internal:6432/crx",
+        DATABASE_POOL_MAX_SIZE="0",
+    )
+    assert "pool" not in found["options"]
+    assert found["conn_max_age"] == 0
+
+
 def test_redis_url_selects_the_redis_channel_layer():
     found = settings_with(DJANGO_DEBUG="true", REDIS_URL="redis://cache.internal:6379/2")
     assert found["layer"] == "channels_redis.core.RedisChannelLayer"
-    assert found["layer_hosts"] == [
-        {"address": "redis://cache.internal:6379/2", "max_connections": 1000}
-    ]
+    [host] = found["layer_hosts"]
+    assert host["address"] == "redis://cache.internal:6379/2"
+    assert host["max_connections"] == 1000
+
+
+def test_an_idle_redis_read_outlives_the_layers_blocking_receive():
+    # channels-redis blocks 5 s in BZPOPMIN; a read timeout at or under that crashes
+    # every idle dashboard socket with redis.TimeoutError.
+    from channels_redis.core import RedisChannelLayer
+
+    found = settings_with(DJANGO_DEBUG="true", REDIS_URL="redis://cache.internal:6379/2")
+    [host] = found["layer_hosts"]
+    assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout
 
 
 def test_production_mode_requires_a_secret_key():
