@@ -15,8 +15,8 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.utils import timezone
 
+from activity.clock import policy_today
 from activity.kinds import PAYLOAD_KEYS
 from activity.models import Event, EventAudience
 
@@ -182,6 +182,6 @@ def events_for(*, user, agency_id: int | None, since: int = 0):
     audience = models.Q(user_id=user.pk)
     if agency_id is not None:
         audience |= models.Q(agency_id=agency_id)
-    in_force = models.Q(until__isnull=True) | models.Q(until__gte=timezone.localdate())
+    in_force = models.Q(until__isnull=True) | models.Q(until__gte=policy_today())
     ids = EventAudience.objects.filter(audience, in_force, event_id__gt=since).values("event_id")
     return Event.objects.filter(pk__in=ids).order_by("id")

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
 
+from activity.clock import policy_today
 from activity.models import AuditRecord
 from agencies.jurisdictions import Jurisdiction
 
@@ -119,7 +120,7 @@ class MembershipRole(models.TextChoices):
 class MembershipQuerySet(models.QuerySet):
     def current(self, on=None):
         """Memberships in force on a date (today by default)."""
-        on = on or timezone.localdate()
+        on = on or policy_today()
         return self.filter(joined_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
 
 
@@ -160,7 +161,7 @@ class TaskForceMembership(models.Model):
 
     @property
     def is_current(self) -> bool:
-        today = timezone.localdate()
+        today = policy_today()
         return self.joined_on <= today and (self.left_on is None or self.left_on > today)
 
 

@@ -5,8 +5,8 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
+from activity.clock import policy_today
 from agencies.models import Agency, TaskForce
 from cases import services
 from cases.models import AccessLevel, Case, CaseKind, NoteVisibility
@@ -91,7 +91,7 @@ def seed() -> None:
                 agency=agencies[short_name],
                 level=level,
                 purpose=purpose,
-                expires_on=timezone.localdate() + dt.timedelta(days=days) if days else None,
+                expires_on=policy_today() + dt.timedelta(days=days) if days else None,
             )
         for username, body, restricted in spec["notes"]:
             services.note_add(

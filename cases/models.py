@@ -8,8 +8,9 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from activity.clock import policy_today
 
 # Length limits, one place for the models, the forms, the API and the services. A value past
 # its limit is refused with a message that gives both numbers, never cut short.
@@ -167,7 +168,7 @@ class CaseShareQuerySet(models.QuerySet):
     def expired(self, on=None):
         """Active shares past their expiry date. The lead agency's own access never
         expires, even where a date was set on it before sharing with the lead was refused."""
-        on = on or timezone.localdate()
+        on = on or policy_today()
         return (
             self.active()
             .filter(expires_on__lt=on)

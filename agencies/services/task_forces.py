@@ -4,9 +4,9 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from activity import live
+from activity.clock import policy_today
 from activity.kinds import EventKind
 from activity.services import audit_record
 from agencies import signals
@@ -156,7 +156,7 @@ def membership_add(
         task_force=task_force,
         agency=agency,
         role=role,
-        joined_on=joined_on or timezone.localdate(),
+        joined_on=joined_on or policy_today(),
     )
     membership.full_clean()
     membership.save()
@@ -205,7 +205,7 @@ def membership_end(
         raise ValidationError(
             "The lead agency cannot leave; hand the lead to another member first."
         )
-    membership.left_on = left_on or timezone.localdate()
+    membership.left_on = left_on or policy_today()
     membership.full_clean()
     membership.save(update_fields=["left_on"])
     task_force = membership.task_force

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from activity.clock import policy_today
 from activity.kinds import EventKind
 from activity.services import audit_read, audit_record
 from agencies.access import acting_agency
@@ -76,7 +77,7 @@ def case_open(
     now = timezone.now()
     case = Case(
         task_force=task_force,
-        number=_next_number(task_force, timezone.localdate().year),
+        number=_next_number(task_force, policy_today().year),
         title=(title or "").strip(),
         kind=kind,
         summary=summary or "",

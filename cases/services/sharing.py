@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activity import live
+from activity.clock import policy_today
 from activity.kinds import EventKind
 from activity.services import audit_record
 from agencies.models import Agency, TaskForce
@@ -80,7 +81,7 @@ def case_share(
         errors["purpose"] = "State the purpose of the share (the MOU or request it rests on)."
     elif len(purpose) > PURPOSE_MAX_LENGTH:
         errors["purpose"] = too_long("Purposes", PURPOSE_MAX_LENGTH, len(purpose))
-    if expires_on is not None and expires_on <= timezone.localdate():
+    if expires_on is not None and expires_on <= policy_today():
         errors["expires_on"] = "The expiry date must be in the future."
     if agency.pk == case.lead_agency_id:
         # The lead's access comes with opening the case; no other agency may narrow it,
