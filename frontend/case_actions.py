@@ -34,7 +34,9 @@ def _error_text(error: ValidationError) -> str:
 
 
 def _confirm(request, **context):
-    return render(request, "frontend/confirm.html", context)
+    # Shown again after a refused POST: say so with the status too, not only on the page.
+    status = 400 if request.method == "POST" else 200
+    return render(request, "frontend/confirm.html", context, status=status)
 
 
 @login_required

@@ -30,7 +30,11 @@ KEEP_RULE = "keep"
 
 
 def ten_years_after(moment) -> dt.date:
-    return (moment + UNTIL_HORIZON).date()
+    try:
+        return (moment + UNTIL_HORIZON).date()
+    except (OverflowError, ValueError):
+        # Past year 9999 there is no date to compare with: any last date is within ten years.
+        return dt.date.max
 
 
 class CaseChoiceField(forms.ModelChoiceField):

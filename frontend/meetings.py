@@ -68,12 +68,10 @@ def meeting_schedule(request):
     if not task_force_ids:
         raise Http404
     task_forces = request.user.coordinated_task_forces.order_by("name")
-    task_force = get_object_or_404(
-        task_forces,
-        pk=request.GET.get("task_force")
-        or request.POST.get("task_force")
-        or task_forces.first().pk,
-    )
+    chosen = request.GET.get("task_force") or request.POST.get("task_force")
+    if chosen is not None and not str(chosen).isdigit():
+        raise Http404
+    task_force = get_object_or_404(task_forces, pk=chosen or task_forces.first().pk)
     form = MeetingForm(
         request.POST or None,
         agencies=_invitable(task_force),

@@ -11,7 +11,7 @@ import logging
 import zoneinfo
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied, SuspiciousOperation
 from django.http import Http404
 from django.urls import Resolver404, resolve
 from django.utils import timezone
@@ -70,6 +70,9 @@ class FriendlyErrorsMiddleware:
             return defaults.page_not_found(request, exception)
         if isinstance(exception, PermissionDenied):
             return defaults.permission_denied(request, exception)
+        if isinstance(exception, SuspiciousOperation | BadRequest):
+            # Too many fields, a bad host...: a 400, as without debug, not a server error.
+            return defaults.bad_request(request, exception)
         # The traceback goes to the console, where the developer running the portal reads it.
         logger.error("Internal Server Error: %s", request.path, exc_info=exception)
         return defaults.server_error(request)

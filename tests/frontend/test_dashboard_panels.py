@@ -11,8 +11,9 @@ pytestmark = pytest.mark.django_db
 
 
 def rows(personas, persona, panel, attribute):
-    html = page_client(personas, persona).get(f"/dashboard/panels/{panel}/").content.decode()
-    return html.count(attribute)
+    response = page_client(personas, persona).get(f"/dashboard/panels/{panel}/")
+    assert response.status_code == 200
+    return response.content.decode().count(attribute)
 
 
 def test_the_cases_panel_follows_sharing(personas, shared_case):

@@ -82,9 +82,11 @@ def test_a_bad_zone_is_a_form_error_and_changes_nothing(personas, bad):
 
 def test_the_profile_page_changes_only_the_signed_in_persons_zone(personas):
     other = personas.user("other")
-    signed_in(personas.user("viewer")).post(
+    response = signed_in(personas.user("viewer")).post(
         "/profile/", {"time_zone": "Asia/Tokyo", "user": other.pk, "profile": other.pk}
     )
+    assert response.status_code == 302
+    assert zone_of(personas.user("viewer")) == "Asia/Tokyo"
     assert zone_of(other) == ""
 
 

@@ -93,10 +93,15 @@ def test_anonymous_pages_carry_the_portals_zone(client, settings):
     )
 
 
-def test_the_api_keeps_the_portals_zone(personas, admin, settings):
-    Profile.objects.filter(user=admin).update(time_zone="Asia/Tokyo")
-    body = signed_in(admin).get("/api/v1/me/").json()
-    assert "+09:00" not in str(body)
+def test_the_api_keeps_the_portals_zone(personas, weekly_meeting, settings):
+    # Integrations parse the API's times: a person's page zone must not change them.
+    coordinator = personas.user("coordinator")
+    Profile.objects.filter(user=coordinator).update(time_zone="Asia/Tokyo")
+    response = signed_in(coordinator).get(f"/api/v1/meetings/{weekly_meeting.pk}/")
+    assert response.status_code == 200
+    starts = dt.datetime.fromisoformat(response.json()["starts_at"])
+    portal_zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    assert starts.utcoffset() == weekly_meeting.starts_at.astimezone(portal_zone).utcoffset()
 
 
 class TestViewerTimeZone:
