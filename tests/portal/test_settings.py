@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VARIABLES = [
     "DATABASE_URL",
     "REDIS_URL",
+    "DATABASE_POOL_MAX_SIZE",
     "DJANGO_DEBUG",
     "DJANGO_SECRET_KEY",
     "DJANGO_ALLOWED_HOSTS",
