@@ -32,28 +32,50 @@ PRIORITY_RANK = models.Case(
 def case_list(user) -> QuerySet[Case]:
     """The caller's visible cases with what a list shows, in a fixed number of queries.
 
-    ``last_note_at`` counts only notes the caller may read: a restricted note of another
-    agency must not show even as a date. It is a correlated subquery, not an aggregate, so
-    a page computes it for its own rows only and the page count leaves it out (an aggregate
-    over every visible case's notes made the list scale with the agency's whole case load).
+    The date of the latest note is not part of it: as a column it was computed for every
+    row a page skips (an OFFSET still evaluates the select list), and the last page of the
+    largest agency took 470 ms (benchmark). ``with_latest_notes`` adds it to a page.
     """
-    latest_readable_note = (
+    return (
+        access.visible_cases(user)
+        .select_related("task_force", "lead_agency")
+        .annotate(priority_rank=PRIORITY_RANK)
+    )
+
+
+def _latest_readable_note(user):
+    return (
         Note.objects.filter(case=OuterRef("pk"))
         .filter(access.readable_note_condition(user))
         .order_by("-created_at")
         .values("created_at")[:1]
     )
-    return (
-        access.visible_cases(user)
-        .select_related("task_force", "lead_agency")
-        .annotate(priority_rank=PRIORITY_RANK, last_note_at=Subquery(latest_readable_note))
+
+
+def with_latest_notes(user, cases) -> list[Case]:
+    """The page's cases, each with ``last_note_at``: the newest note the caller may read (a
+    restricted note of another agency must not show even as a date), in one query."""
+    cases = list(cases)
+    latest = dict(
+        Note.objects.filter(case_id__in=[case.pk for case in cases])
+        .filter(access.readable_note_condition(user))
+        .values("case_id")
+        .annotate(latest=Max("created_at"))
+        .values_list("case_id", "latest")
     )
+    for case in cases:
+        case.last_note_at = latest.get(case.pk)
+    return cases
 
 
-def by_latest_activity(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Cases with the newest readable note first; cases without notes after them, by their
-    own last change (they have no activity to show first)."""
-    return cases.order_by(F("last_note_at").desc(nulls_last=True), "-updated_at", "-id")
+def by_latest_activity(user) -> QuerySet[Case]:
+    """The caller's cases with the newest readable note first; cases without notes after
+    them, by their own last change (they have no activity to show first)."""
+    return (
+        case_list(user)
+        .annotate(last_note_at=Subquery(_latest_readable_note(user)))
+        .order_by(F("last_note_at").desc(nulls_last=True), "-updated_at", "-id")
+    )
 
 
 def case_search(queryset: QuerySet[Case], text: str) -> QuerySet[Case]:

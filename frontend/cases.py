@@ -36,6 +36,7 @@ def case_list(request):
     )
     cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_latest_notes(request.user, page.object_list)
     levels = {
         pk: AccessLevel(level).label
         for pk, level in access.agency_levels(request.user, [case.pk for case in page]).items()

@@ -67,7 +67,7 @@ def _trainings(user):
 
 
 def _cases(user):
-    return case_selectors.by_latest_activity(case_selectors.case_list(user))[:10]
+    return case_selectors.by_latest_activity(user)[:10]
 
 
 # The panels a dashboard refreshes when an event says they changed: each renders the same

@@ -99,6 +99,7 @@ class CaseViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=CaseSerializer(many=True))
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = selectors.with_latest_notes(request.user, page)
         levels = access.agency_levels(request.user, [case.pk for case in page])
         return self.get_paginated_response(
             CaseSerializer(page, many=True, context={"levels": levels}).data
