@@ -6,6 +6,7 @@ layer. The log is the truth; the channel layer is only the doorbell: when it is 
 write still succeeds and clients catch up with ``?since=``.
 """
 
+import asyncio
 import datetime as dt
 import json
 import logging
@@ -66,16 +67,27 @@ def frame(event: Event) -> dict:
     }
 
 
+async def _send_all(layer, groups: list[str], message: dict) -> None:
+    """Ring every group at once: the writer waits for the slowest send, not for their sum,
+    and one failing group does not keep the message from the others."""
+    results = await asyncio.gather(
+        *(layer.group_send(group, message) for group in groups), return_exceptions=True
+    )
+    for group, result in zip(groups, results, strict=True):
+        if isinstance(result, BaseException):
+            logger.error("channel layer send to %s failed", group, exc_info=result)
+
+
 def _send(groups: list[str], message: dict) -> None:
+    # The event is in the log and clients replay it when they reconnect: a failed send is
+    # logged, never raised into the request that committed it.
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not groups:
         return
-    for group in groups:
-        try:
-            async_to_sync(layer.group_send)(group, message)
-        except Exception:
-            # The event is in the log; clients replay it when they reconnect.
-            logger.exception("channel layer send to %s failed", group)
+    try:
+        async_to_sync(_send_all)(layer, groups, message)
+    except Exception:
+        logger.exception("channel layer send to %s failed", ", ".join(groups))
 
 
 def json_payload(kind: str, payload: dict) -> dict:

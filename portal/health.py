@@ -4,11 +4,16 @@ import asyncio
 import logging
 
 from asgiref.sync import sync_to_async
+from channels import DEFAULT_CHANNEL_LAYER
 from channels.layers import get_channel_layer
+from channels_redis.pubsub import RedisPubSubChannelLayer
+from channels_redis.utils import create_pool, decode_hosts
+from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from redis.asyncio import Redis
 
 logger = logging.getLogger(__name__)
 
@@ -21,10 +26,27 @@ def _database_answers() -> None:
         cursor.fetchone()
 
 
+async def _pubsub_hosts_answer() -> None:
+    """Ping each Redis host of the pubsub layer's config on a connection of its own. A round
+    trip through the layer would leave a subscribed channel behind at every check: the layer
+    unsubscribes only when a receive is cancelled."""
+    config = settings.CHANNEL_LAYERS[DEFAULT_CHANNEL_LAYER].get("CONFIG", {})
+    for host in decode_hosts(config.get("hosts")):
+        client = Redis(connection_pool=create_pool(host))
+        try:
+            await client.ping()
+        finally:
+            await client.aclose(close_connection_pool=True)
+
+
 async def _channel_layer_answers() -> None:
     layer = get_channel_layer()
     if layer is None:
         raise RuntimeError("no channel layer configured")
+    # Before hasattr: the pubsub layer forwards any attribute to a layer it builds per loop.
+    if isinstance(layer, RedisPubSubChannelLayer):
+        await _pubsub_hosts_answer()
+        return
     if hasattr(layer, "ring_size"):
         # channels-redis: ask every Redis host directly. A round trip through the layer
         # would wait for the process's single receive lock, which the dashboards' blocking

@@ -146,28 +146,44 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: Redis when REDIS_URL is set (several workers), in-memory otherwise.
+# CHANNEL_LAYER=core keeps a socket's messages in Redis for 60 s, past a worker's Redis blip;
+# pubsub reaches only the workers subscribed at that instant (a socket replays on reconnect).
+REDIS_LAYERS = {
+    "core": "channels_redis.core.RedisChannelLayer",
+    "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+}
+CHANNEL_LAYER = env.str("CHANNEL_LAYER", default="") or "core"
+if CHANNEL_LAYER not in REDIS_LAYERS:
+    raise ImproperlyConfigured(
+        f"CHANNEL_LAYER={CHANNEL_LAYER!r} is unknown; use one of: {', '.join(REDIS_LAYERS)}"
+    )
 REDIS_URL = env.str("REDIS_URL", default="")
 REDIS_SOCKET_TIMEOUT_SECONDS = env.int("REDIS_SOCKET_TIMEOUT", default=30)
 if REDIS_URL:
-    # redis-py's asyncio pool holds 100 connections by default and raises "Too many
-    # connections" past that; a burst of dashboard connects needs more per worker.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": REDIS_LAYERS[CHANNEL_LAYER],
             "CONFIG": {
                 "hosts": [
                     {
                         "address": REDIS_URL,
+                        # Passed to redis-py by both layers; its default 100 is too few on core.
                         "max_connections": env.int("REDIS_MAX_CONNECTIONS", default=1000),
-                        # A consumer's idle receive blocks in BZPOPMIN for the layer's 5 s;
-                        # redis-py's own 5 s read timeout would end it with an error first
-                        # and crash idle dashboards. Reads wait longer than the block.
+                        # core: an idle receive blocks 5 s in BZPOPMIN; a read timeout as
+                        # short crashes idle dashboards. pubsub polls with its own 0.1 s
+                        # timeout: there this bounds only PUBLISH and SUBSCRIBE.
                         "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
                         "socket_keepalive": True,
+                        # On pubsub it also PINGs the idle subscription: a dead one reconnects.
                         "health_check_interval": 30,
                     }
                 ],
                 "prefix": "crossroads",
+                # core keeps every channel of a worker process under one Redis key, and
+                # drops what a group send finds past this capacity: an event for every
+                # agency is one message per agency group, all for the same key. The
+                # default 100 lost half of a broadcast to 200 agencies (pubsub ignores it).
+                "capacity": env.int("REDIS_CHANNEL_CAPACITY", default=2000),
             },
         }
     }

@@ -3,6 +3,7 @@ and the web service trusts forwarded client addresses from that proxy alone (the
 records them). Docker does not run here, so the file itself is checked."""
 
 import ipaddress
+import re
 from pathlib import Path
 
 import pytest
@@ -64,3 +65,18 @@ def test_the_proxy_forwards_to_the_web_service_and_trusts_no_client_headers(comp
     assert "reverse_proxy web:8000" in caddyfile
     # Caddy keeps an incoming X-Forwarded-For only from trusted_proxies: none are listed.
     assert "trusted_proxies" not in caddyfile
+
+
+def test_the_channel_layer_is_passed_through_with_a_default_the_settings_know(compose, settings):
+    value = environment(compose["services"]["web"])["CHANNEL_LAYER"]
+    variable, default = re.fullmatch(r"\$\{(\w+):-(\w+)\}", value).groups()
+    assert variable == "CHANNEL_LAYER"
+    assert default in settings.REDIS_LAYERS
+
+
+def test_docker_waits_for_uvicorns_graceful_shutdown_before_killing(compose):
+    # Docker's SIGKILL must not cut uvicorn's closing of open sockets short.
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    graceful = int(re.search(r"--timeout-graceful-shutdown (\d+)", dockerfile).group(1))
+    grace = compose["services"]["web"]["stop_grace_period"]
+    assert int(re.fullmatch(r"(\d+)s", grace).group(1)) > graceful

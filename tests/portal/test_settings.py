@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 VARIABLES = [
     "DATABASE_URL",
     "REDIS_URL",
+    "CHANNEL_LAYER",
     "DATABASE_POOL_MAX_SIZE",
     "DJANGO_DEBUG",
     "DJANGO_SECRET_KEY",
@@ -29,6 +30,7 @@ print(json.dumps({
     "options": db.get("OPTIONS", {}),
     "layer": settings.CHANNEL_LAYERS["default"]["BACKEND"],
     "layer_hosts": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("hosts"),
+    "layer_prefix": settings.CHANNEL_LAYERS["default"].get("CONFIG", {}).get("prefix"),
     "debug": settings.DEBUG,
 }))
 """
@@ -108,6 +110,52 @@ def test_an_idle_redis_read_outlives_the_layers_blocking_receive():
     found = settings_with(DJANGO_DEBUG="true", REDIS_URL="redis://cache.internal:6379/2")
     [host] = found["layer_hosts"]
     assert host["socket_timeout"] > RedisChannelLayer.brpop_timeout
+
+
+REDIS = "redis://cache.internal:6379/2"
+
+
+@pytest.mark.parametrize(
+    ("chosen", "backend"),
+    [
+        ("", "channels_redis.core.RedisChannelLayer"),
+        ("core", "channels_redis.core.RedisChannelLayer"),
+        ("pubsub", "channels_redis.pubsub.RedisPubSubChannelLayer"),
+    ],
+)
+def test_channel_layer_picks_the_redis_layer(chosen, backend):
+    found = settings_with(DJANGO_DEBUG="true", REDIS_URL=REDIS, CHANNEL_LAYER=chosen)
+    assert found["layer"] == backend
+
+
+def test_the_pubsub_layer_connects_to_redis_as_the_core_layer_does():
+    from channels_redis.utils import create_pool, decode_hosts
+
+    core = settings_with(DJANGO_DEBUG="true", REDIS_URL=REDIS, CHANNEL_LAYER="core")
+    pubsub = settings_with(DJANGO_DEBUG="true", REDIS_URL=REDIS, CHANNEL_LAYER="pubsub")
+    assert pubsub["layer_hosts"] == core["layer_hosts"]
+    assert pubsub["layer_prefix"] == core["layer_prefix"] == "crossroads"
+    # The pubsub layer opens its pools as create_pool does: redis-py must accept every key
+    # (an unknown one fails only at the first connection, in production).
+    [host] = decode_hosts(pubsub["layer_hosts"])
+    made = create_pool(host).make_connection()
+    assert (made.host, made.port, made.db) == ("cache.internal", 6379, 2)
+    assert made.socket_timeout == host["socket_timeout"]
+    assert made.socket_keepalive is True
+    assert made.health_check_interval == host["health_check_interval"]
+
+
+@pytest.mark.parametrize("redis_url", [REDIS, ""])
+def test_an_unknown_channel_layer_stops_the_start_naming_the_choices(redis_url):
+    result = run(
+        ["-c", "import django; django.setup()"],
+        DJANGO_DEBUG="true",
+        REDIS_URL=redis_url,
+        CHANNEL_LAYER="redis",
+    )
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "CHANNEL_LAYER='redis' is unknown; use one of: core, pubsub" in result.stderr
 
 
 def test_production_mode_requires_a_secret_key():
