@@ -8,6 +8,9 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import quote, urlencode
+
+from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,6 +39,16 @@ class AsgiServer:
             DATABASE_URL=f"sqlite:///{workdir / 'e2e.sqlite3'}",
             CROSSROADS_HEARTBEAT_SECONDS="5",
         )
+
+    def use_test_database(self, **query: str) -> None:
+        """Serve the test's own PostgreSQL database (what a transactional test commits)
+        instead of a SQLite file of its own; ``query`` adds connection parameters."""
+        db = connection.settings_dict
+        login = quote(db["USER"], safe="")
+        if db["PASSWORD"]:
+            login += ":" + quote(db["PASSWORD"], safe="")
+        url = f"postgres://{login}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+        self.env["DATABASE_URL"] = url + (f"?{urlencode(query)}" if query else "")
 
     def manage(self, *args: str, stdin: str | None = None) -> str:
         result = subprocess.run(
@@ -86,7 +99,13 @@ class AsgiServer:
         raise RuntimeError(f"uvicorn did not start: {self.log.read_text()[-2000:]}")
 
     def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
             self.process.wait(timeout=15)
-            self.process = None
+        except subprocess.TimeoutExpired:
+            # A stop that hangs must not leave a server behind the test run.
+            self.process.kill()
+            self.process.wait(timeout=15)
+        self.process = None

@@ -32,12 +32,8 @@ def server_connections() -> int:
 
 
 def test_a_worker_holds_no_more_connections_than_its_pool(tmp_path):
-    settings = connection.settings_dict
     server = AsgiServer(tmp_path)
-    server.env["DATABASE_URL"] = (
-        f"postgres://{settings['USER']}@{settings['HOST']}:{settings['PORT']}/{settings['NAME']}"
-        f"?application_name={APPLICATION}"
-    )
+    server.use_test_database(application_name=APPLICATION)
     server.env["DATABASE_POOL_MAX_SIZE"] = str(POOL_SIZE)
     server.manage("seed_demo")
     token = server.manage("issue_token", "--user", "kcpd.liaison", "--name", "pool check")
