@@ -11,7 +11,7 @@ PORT ?= 8000
 # takes (`make lock` renews it after a change of pyproject.toml; `make audit` checks it).
 LOCK := requirements.lock
 
-.PHONY: run test lint lock audit clean
+.PHONY: run test lint lock audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,12 @@ $(VENV)/.installed-dev: $(BIN)/python pyproject.toml $(LOCK)
 	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
+$(VENV)/.installed-bench: $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/python -m pip install --quiet -c $(LOCK) -e '.[dev,bench]'
+	touch $@ $(VENV)/.installed-dev $(VENV)/.installed
+
 lock: $(BIN)/python
-	$(BIN)/python -m pip install --quiet --upgrade -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --upgrade -e '.[dev,bench]'
 	echo "# Exact versions of every dependency, from make lock; edit pyproject.toml, not this." > $(LOCK)
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e ' >> $(LOCK)
 
@@ -47,6 +51,11 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# The benchmark on PostgreSQL and Redis (BENCH_DATABASE_URL, BENCH_REDIS_URL; defaults on
+# 127.0.0.1): the full data set, or QUICK=1 for a tenth of it. Results in bench/results/.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.run --size $(if $(QUICK),quick,full)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm staticfiles

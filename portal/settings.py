@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "cases",
     "meetings",
     "frontend",
+    # The benchmark's `generate_load` command; no models, nothing at request time.
+    "bench",
 ]
 
 MIDDLEWARE = [
