@@ -52,6 +52,11 @@ class Sample:
         }
 
 
+def log(message: str) -> None:
+    """A line of progress with the time of day."""
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
 def timed(sample: Sample, function, *args, **kwargs):
     """Call ``function`` once, adding its duration to ``sample``; returns its result."""
     started = time.perf_counter()

@@ -16,19 +16,15 @@ import os
 import secrets
 import subprocess
 import sys
-import time
 from urllib.parse import urlsplit
 
+from bench.measure import log
 from bench.server import ROOT, server_environment
 
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/crossroads_bench_{size}"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/5"
 SOCKETS_PER_AGENCY = 5
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
 def ensure_database(url: str) -> None:

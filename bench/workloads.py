@@ -17,17 +17,13 @@ from agencies.models import AgencyRole, ApiToken, TokenScope
 from agencies.services.tokens import token_issue
 from bench import http_load, inprocess
 from bench.http_load import Caller
-from bench.measure import Sample, timed
+from bench.measure import Sample, log, timed
 from bench.oracle import Oracle
 from bench.server import ROOT, Server
 from cases.models import Note
 
 CALLERS = 100
 TOKEN_NAME = "benchmark"
-
-
-def log(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
 def liaison_of(agency_id: int) -> User:
