@@ -7,9 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -18,6 +17,34 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def uvicorn_command(port: int, *extra: str) -> list[str]:
+    """The portal under uvicorn as deployed (Dockerfile, Makefile): open sockets never hold
+    a stop for more than 10 s."""
+    return [
+        sys.executable, "-m", "uvicorn", "portal.asgi:application",
+        "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off",
+        "--timeout-graceful-shutdown", "10", *extra,
+    ]  # fmt: skip
+
+
+def wait_until_healthy(url: str, process: subprocess.Popen, log: Path, seconds: float) -> None:
+    """Return once ``/healthz`` answers 200; fail with the end of the server's log when the
+    process ends first or the time runs out."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"uvicorn stopped: {log.read_text()[-2000:]}")
+        try:
+            # The URL is a server this process started on loopback, always http.
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"uvicorn did not answer within {seconds} s: {log.read_text()[-2000:]}")
 
 
 def server_environment(*, database_url: str, redis_url: str, secret_key: str, layer: str) -> dict:
@@ -59,43 +86,16 @@ class Server:
 
     def start(self) -> None:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        quiet = ("--workers", str(self.workers), "--no-access-log", "--log-level", "warning")
         with self.log_path.open("a") as log:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "portal.asgi:application",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--workers",
-                    str(self.workers),
-                    "--lifespan",
-                    "off",
-                    "--no-access-log",
-                    "--log-level",
-                    "warning",
-                    "--timeout-graceful-shutdown",
-                    "10",
-                ],
+                uvicorn_command(self.port, *quiet),
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server stopped; see {self.log_path}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"the server did not answer within 60 s; see {self.log_path}")
+        wait_until_healthy(self.url, self.process, self.log_path, seconds=60)
 
     def worker_pids(self) -> list[int]:
         """The processes that serve requests: uvicorn itself with one worker, else its

@@ -14,6 +14,7 @@ meetings policy (for a meeting about a case) and the audiences of live events. T
 """
 
 import datetime as dt
+import functools
 from collections import defaultdict
 
 from django.contrib.auth.models import Permission
@@ -52,19 +53,13 @@ ALL_CASE_PERMISSIONS = LEVEL_PERMISSIONS[AccessLevel.MANAGE]
 # run (they create permission rows anew). The list names it as a literal: joined through
 # auth_permission, PostgreSQL's planner could not tell how many grants an agency holds and
 # planned for a few dozen where the largest agency holds 3,900 (benchmark).
-_view_permission: dict[str, int] = {}
-
-
+@functools.cache
 def view_permission_id() -> int:
-    if "id" not in _view_permission:
-        _view_permission["id"] = Permission.objects.get(
-            content_type__app_label="cases", codename="view_case"
-        ).pk
-    return _view_permission["id"]
+    return Permission.objects.get(content_type__app_label="cases", codename="view_case").pk
 
 
 def forget_permission_ids(**kwargs) -> None:
-    _view_permission.clear()
+    view_permission_id.cache_clear()
 
 
 def grant(case: Case, agency: Agency, level: str) -> None:

@@ -2,23 +2,14 @@
 that need live updates. It runs the code as deployed, in its own process."""
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bench.server import ROOT, free_port, uvicorn_command, wait_until_healthy
 
 
 class AsgiServer:
@@ -67,36 +58,13 @@ class AsgiServer:
     def start(self) -> None:
         with self.log.open("a") as log:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "portal.asgi:application",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--lifespan",
-                    "off",
-                    # As deployed (Dockerfile, Makefile): open sockets never hold a stop.
-                    "--timeout-graceful-shutdown",
-                    "10",
-                ],
+                uvicorn_command(self.port),
                 cwd=ROOT,
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                # The URL is this test server on loopback, always http.
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:  # noqa: S310
-                    if response.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.2)
-        raise RuntimeError(f"uvicorn did not start: {self.log.read_text()[-2000:]}")
+        wait_until_healthy(self.url, self.process, self.log, seconds=30)
 
     def stop(self) -> None:
         if self.process is None:
