@@ -320,6 +320,7 @@ def load(size: Size, seed: int) -> dict:
     )
     counts["restricted_notes"] = len({row["note_id"] for row in restricted})
     derive.grants()
+    derive.access_rows()
     counts["events"] = derive.events(round(size.notes * EVENT_FRACTION))
     reset_sequences(PORTAL_MODELS)
     with connection.cursor() as cursor:

@@ -1,5 +1,6 @@
 """What the portal's services derive from shares and notes, derived here in SQL after the
-rows are loaded: the guardian grants and the live events with their audiences."""
+rows are loaded: the guardian grants, the access rows the lists read and the live events
+with their audiences."""
 
 from django.contrib.auth.models import Group, User
 from django.contrib.contenttypes.models import ContentType
@@ -39,6 +40,29 @@ def grants() -> None:
             f"FROM ({GRANTS_SQL}) AS g(group_id, permission_id, case_id)",
             {"case_type": case_type},
         )
+
+
+# Access rows as cases.access.grant and note_added write them: one per active share, the
+# lead's never dated, with the newest note the agency may read.
+ACCESS_SQL = """
+    INSERT INTO cases_caseaccess
+        (case_id, agency_id, level, expires_on, case_updated_at, last_note_at)
+    SELECT s.case_id, s.agency_id, s.level,
+        CASE WHEN s.agency_id = c.lead_agency_id THEN NULL ELSE s.expires_on END,
+        c.updated_at,
+        (SELECT max(n.created_at) FROM cases_note n
+         WHERE n.case_id = s.case_id AND (n.visibility = 'case' OR EXISTS (
+             SELECT 1 FROM cases_note_restricted_to r
+             WHERE r.note_id = n.id AND r.agency_id = s.agency_id)))
+    FROM cases_caseshare s
+    JOIN cases_case c ON c.id = s.case_id
+    WHERE s.ended_at IS NULL
+"""
+
+
+def access_rows() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(ACCESS_SQL)
 
 
 # The note-added events of the newest notes, ids in the order they happened, for the

@@ -14,20 +14,17 @@ from guardian.core import ObjectPermissionChecker
 from guardian.shortcuts import get_objects_for_group
 
 from agencies.access import acting_agency
-from cases import access, selectors
+from cases import selectors
 from cases.models import Case, CaseAgencyPermission, CaseShare, CaseUserPermission, Note
 
 PAGE_SIZE = 50
 
 
 def portal_page(user, number: int = 1) -> list[tuple]:
-    """The API's case list as the view builds it: the page with its count, the latest
-    readable note of each row, and the caller's level on each row."""
-    ordered = selectors.case_list(user).order_by(*selectors.CASE_ORDERINGS["updated"])
-    page = Paginator(ordered, PAGE_SIZE).page(number)
-    rows = selectors.with_latest_notes(user, page.object_list)
-    levels = access.agency_levels(user, [case.pk for case in rows])
-    return [(case.pk, levels.get(case.pk), case.last_note_at) for case in rows]
+    """The API's case list as the view builds it: the page with its count, each row with the
+    caller's level and the latest note they may read."""
+    page = Paginator(selectors.WholeCaseList(user), PAGE_SIZE).page(number)
+    return [(case.pk, case.access_level, case.last_note_at) for case in page.object_list]
 
 
 @contextmanager

@@ -5,7 +5,8 @@ meetings policy (for a meeting about a case) and the audiences of live events. T
 
 - An agency sees a case only through a share, held as guardian object permissions on the
   agency's group: view, contribute (adds notes), manage (edits and shares). Membership of
-  the task force alone opens nothing.
+  the task force alone opens nothing. Beside the grants, one ``CaseAccess`` row per agency
+  and case holds the same in the shape lists read; ``grant`` and ``revoke`` write both.
 - A case-wide note is seen by every agency that sees the case; a restricted note only by
   the agencies it lists, which are among those.
 - What the caller may not see does not exist for them (404); what they may see but not do
@@ -14,21 +15,21 @@ meetings policy (for a meeting about a case) and the audiences of live events. T
 """
 
 import datetime as dt
-import functools
-from collections import defaultdict
 
-from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Max, Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from guardian.shortcuts import assign_perm, remove_perm
 
+from activity.clock import policy_today
 from activity.services import audit_denied
 from agencies.access import acting_agency
 from agencies.models import Agency, TaskForceMembership
 from cases.models import (
     AccessLevel,
     Case,
+    CaseAccess,
     CaseAgencyPermission,
     CaseShare,
     Note,
@@ -46,36 +47,67 @@ LEVEL_RANK = {AccessLevel.VIEW: 1, AccessLevel.CONTRIBUTE: 2, AccessLevel.MANAGE
 ALL_CASE_PERMISSIONS = LEVEL_PERMISSIONS[AccessLevel.MANAGE]
 
 
-# Grants: the only code that writes guardian permissions on cases.
+# Grants: the only code that writes guardian permissions on cases and the access rows.
 
 
-# The id of cases.view_case, looked up once per process and forgotten whenever migrations
-# run (they create permission rows anew). The list names it as a literal: joined through
-# auth_permission, PostgreSQL's planner could not tell how many grants an agency holds and
-# planned for a few dozen where the largest agency holds 3,900 (benchmark).
-@functools.cache
-def view_permission_id() -> int:
-    return Permission.objects.get(content_type__app_label="cases", codename="view_case").pk
-
-
-def forget_permission_ids(**kwargs) -> None:
-    view_permission_id.cache_clear()
-
-
-def grant(case: Case, agency: Agency, level: str) -> None:
-    """Give ``agency`` exactly ``level`` on ``case`` (replacing any other level)."""
-    view_permission_id()  # known before anyone lists cases
+def grant(case: Case, agency: Agency, level: str, *, expires_on: dt.date | None = None) -> None:
+    """Give ``agency`` exactly ``level`` on ``case`` (replacing any other level), until the
+    end of ``expires_on`` if given."""
     wanted = set(LEVEL_PERMISSIONS[level])
     for codename in ALL_CASE_PERMISSIONS:
         if codename in wanted:
             assign_perm(f"cases.{codename}", agency.group, case)
         else:
             remove_perm(f"cases.{codename}", agency.group, case)
+    CaseAccess.objects.update_or_create(
+        case=case,
+        agency=agency,
+        defaults={
+            "level": level,
+            # The lead's own access never expires.
+            "expires_on": None if agency.pk == case.lead_agency_id else expires_on,
+            "case_updated_at": case.updated_at,
+        },
+    )
+    # Notes added while a dated share had run out count once it is extended.
+    refresh_latest_notes(case)
 
 
 def revoke(case: Case, agency: Agency) -> None:
     """Take every permission on ``case`` from ``agency``."""
     CaseAgencyPermission.objects.filter(content_object=case, group=agency.group).delete()
+    CaseAccess.objects.filter(case=case, agency=agency).delete()
+
+
+def note_added(note: Note) -> None:
+    """Move the newest-note time of the agencies that may read a new note. Only forward
+    (the greater of both): two notes committed at once cannot move it back."""
+    rows = CaseAccess.objects.filter(case_id=note.case_id)
+    if note.visibility != NoteVisibility.CASE:
+        rows = rows.filter(agency__in=note.restricted_to.values("pk"))
+    at = Value(note.created_at)
+    rows.update(last_note_at=Greatest(Coalesce("last_note_at", at), at))
+
+
+def refresh_latest_notes(case: Case) -> None:
+    """Set, on each access row of ``case``, the time of the newest note that agency may
+    read: after a note's visibility changes and when an agency is given the case. A few
+    small queries on one case's notes."""
+    notes = case.notes.order_by()
+    case_wide = notes.filter(visibility=NoteVisibility.CASE).aggregate(at=Max("created_at"))["at"]
+    restricted = dict(
+        Note.restricted_to.through.objects.filter(
+            note__case=case, note__visibility=NoteVisibility.RESTRICTED
+        )
+        .values("agency_id")
+        .annotate(at=Max("note__created_at"))
+        .values_list("agency_id", "at")
+    )
+    for row in CaseAccess.objects.filter(case=case).only("pk", "agency_id", "last_note_at"):
+        times = [at for at in (case_wide, restricted.get(row.agency_id)) if at is not None]
+        latest = max(times, default=None)
+        if row.last_note_at != latest:
+            CaseAccess.objects.filter(pk=row.pk).update(last_note_at=latest)
 
 
 # Expiry: a share past its date opens nothing from that moment, decided by comparing
@@ -90,18 +122,32 @@ def _expired_case_ids(agency: Agency) -> QuerySet:
 # Cases
 
 
+def _opening(agency: Agency, prefix: str = "") -> Q:
+    """The agency's access rows that open their case today (``prefix`` reaches them
+    through a relation)."""
+    return Q(**{f"{prefix}agency_id": agency.pk}) & (
+        Q(**{f"{prefix}expires_on__isnull": True})
+        | Q(**{f"{prefix}expires_on__gte": policy_today()})
+    )
+
+
 def visible_cases(user) -> QuerySet[Case]:
-    """Cases the caller's agency may view: indexed subqueries on the grants and on the
-    agency's expired shares."""
+    """Cases the caller's agency may view: those its access rows open today. Lists order
+    and annotate through that same join (``access__``)."""
     agency = acting_agency(user)
     if agency is None:
         return Case.objects.none()
-    # One EXISTS over the agency's grants, expired shares taken off the grants: a NOT IN on
-    # the cases table made PostgreSQL scan or walk every case of the state (benchmark).
-    granted = CaseAgencyPermission.objects.filter(
-        group_id=agency.group_id, permission_id=view_permission_id()
-    ).exclude(content_object_id__in=_expired_case_ids(agency))
-    return Case.objects.filter(Exists(granted.filter(content_object_id=OuterRef("pk"))))
+    # One filter() call: every condition holds for the same row, through one join.
+    return Case.objects.filter(_opening(agency, prefix="access__"))
+
+
+def visible_access_rows(user) -> QuerySet[CaseAccess]:
+    """The caller's agency's access rows that open their case today: one per case of
+    ``visible_cases``, for lists that count and cut on them alone."""
+    agency = acting_agency(user)
+    if agency is None:
+        return CaseAccess.objects.none()
+    return CaseAccess.objects.filter(_opening(agency))
 
 
 def _level_of(codenames: set[str]) -> str | None:
@@ -121,24 +167,6 @@ def agency_level(case: Case, agency: Agency | None) -> str | None:
         .values_list("permission__codename", flat=True)
     )
     return _level_of(codenames)
-
-
-def agency_levels(user, case_ids) -> dict[int, str]:
-    """The caller's level on each of ``case_ids`` (one query, for lists)."""
-    agency = acting_agency(user)
-    if agency is None:
-        return {}
-    found: dict[int, set[str]] = defaultdict(set)
-    rows = (
-        CaseAgencyPermission.objects.filter(
-            group_id=agency.group_id, content_object_id__in=list(case_ids)
-        )
-        .exclude(content_object_id__in=_expired_case_ids(agency))
-        .values_list("content_object_id", "permission__codename")
-    )
-    for case_id, codename in rows:
-        found[case_id].add(codename)
-    return {case_id: level for case_id, codes in found.items() if (level := _level_of(codes))}
 
 
 def has_level(level: str | None, needed: str) -> bool:
@@ -213,15 +241,6 @@ def access_until(case: Case) -> dict[int, dt.date]:
 def _note_filter(agency: Agency) -> Q:
     restricted_to_agency = Note.restricted_to.through.objects.filter(agency_id=agency.pk)
     return Q(visibility=NoteVisibility.CASE) | Q(pk__in=restricted_to_agency.values("note_id"))
-
-
-def readable_note_condition(user) -> Q:
-    """The note rule as a condition on any Note queryset (all cases at once), for reads such
-    as the time of the latest note the caller may read on each case of a list."""
-    agency = acting_agency(user)
-    if agency is None:
-        return Q(pk__in=[])
-    return _note_filter(agency)
 
 
 def visible_notes(user, case: Case) -> QuerySet[Note]:

@@ -48,3 +48,14 @@ class CaseFilter(django_filters.FilterSet):
 
     def order(self, queryset, name, value):
         return queryset.order_by(*selectors.CASE_ORDERINGS[value])
+
+
+def for_paging(user, filtered, params):
+    """What a paginator cuts for the case list: the filtered queryset, or, when the
+    parameters neither narrow nor reorder the list, the whole list read on the caller's
+    access rows (``selectors.WholeCaseList``), which is the same list, faster."""
+    ordering = params.get("ordering") or "updated"
+    narrowed = any(params.get(name) for name in CaseFilter.base_filters if name != "ordering")
+    if narrowed or ordering not in ("updated", "-updated"):
+        return filtered
+    return selectors.WholeCaseList(user, oldest_first=ordering == "-updated")

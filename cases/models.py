@@ -121,13 +121,22 @@ class Case(models.Model):
         # and the admin, which people outside the case may read.
         return self.number
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # The lists order each agency's access rows by the case's last change; whatever
+        # saves a case keeps them in step.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "updated_at" in update_fields:
+            self.access.update(case_updated_at=self.updated_at)
+
     def get_absolute_url(self) -> str:
         return reverse("case-detail", args=[self.pk])
 
 
 class CaseAgencyPermission(GroupObjectPermissionBase):
     """Guardian's object permission of an agency's group on a case, with a real foreign key:
-    list queries filter on it with one indexed subquery, and it goes when the case goes."""
+    the decision on one case reads it with an indexed query, and it goes when the case goes.
+    Lists read the same grants from ``CaseAccess``."""
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
 
@@ -142,6 +151,40 @@ class CaseUserPermission(UserObjectPermissionBase):
     single people; the model exists so guardian never falls back to its generic table."""
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+
+class CaseAccess(models.Model):
+    """What one agency holds on one case, kept beside the grants in the shape the lists read:
+    the level, the last day of a dated share, the case's last change and the newest note the
+    agency may read. A list is then one range of an index of the agency's rows instead of a
+    walk over every case it may see (benchmark: 3,900 cases for the largest agency).
+
+    ``cases/access.py`` writes these rows with the grants, and with every note and case
+    change; nothing else does.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="access")
+    # Indexed by the unique constraint, which leads with it.
+    agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    level = models.CharField(max_length=12, choices=AccessLevel.choices)
+    expires_on = models.DateField(null=True, blank=True)
+    case_updated_at = models.DateTimeField()
+    last_note_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "case"], name="one_access_per_agency")
+        ]
+        indexes = [
+            models.Index(fields=["agency", "-case_updated_at", "-case"], name="case_access_recent"),
+        ]
+        # The dashboard's order (newest readable note first, cases without notes last) has
+        # its index too, made by migration 0003: SQLite cannot write NULLS LAST in an index.
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.agency_id} ({self.level})"
 
 
 class CaseStatusChange(models.Model):

@@ -1,16 +1,17 @@
 """Reads of the cases app that depend on who asks; visibility itself comes from the policy."""
 
 from django.db import models
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from activity.models import AuditRecord
 from cases import access
 from cases.models import Case, CaseShare, Note
 
-# Only these fields can be used to order case lists.
+# Only these fields can be used to order case lists. The default reads the caller's access
+# rows in the order of their index (``CaseAccess``): the page is a range of it.
 CASE_ORDERINGS = {
-    "updated": ("-updated_at", "-id"),
-    "-updated": ("updated_at", "id"),
+    "updated": ("-access__case_updated_at", "-access__case_id"),
+    "-updated": ("access__case_updated_at", "access__case_id"),
     "created": ("-created_at", "-id"),
     "-created": ("created_at", "id"),
     "number": ("number", "id"),
@@ -30,51 +31,52 @@ PRIORITY_RANK = models.Case(
 
 
 def case_list(user) -> QuerySet[Case]:
-    """The caller's visible cases with what a list shows, in a fixed number of queries.
-
-    The date of the latest note is not part of it: as a column it was computed for every
-    row a page skips (an OFFSET still evaluates the select list), and the last page of the
-    largest agency took 470 ms (benchmark). ``with_latest_notes`` adds it to a page.
-    """
+    """The caller's visible cases with what a list shows, in one query: the caller's level
+    (``access_level``) and the time of the newest note they may read (``last_note_at``;
+    a restricted note of another agency must not show even as a date) come with the access
+    row the visibility join reads."""
     return (
         access.visible_cases(user)
         .select_related("task_force", "lead_agency")
-        .annotate(priority_rank=PRIORITY_RANK)
+        .annotate(
+            priority_rank=PRIORITY_RANK,
+            access_level=F("access__level"),
+            last_note_at=F("access__last_note_at"),
+        )
     )
 
 
-def _latest_readable_note(user):
-    return (
-        Note.objects.filter(case=OuterRef("pk"))
-        .filter(access.readable_note_condition(user))
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )
+class WholeCaseList:
+    """The caller's whole case list in order of last change, for a paginator: counted and cut
+    on the caller's access rows alone, in the order of their index, then only the page's
+    cases are read. Through the join to the cases, the count and every skipped row of a deep
+    page read a case each (benchmark: the largest agency's page 70 took 57 ms against 16 ms
+    for the first)."""
 
+    ordered = True
 
-def with_latest_notes(user, cases) -> list[Case]:
-    """The page's cases, each with ``last_note_at``: the newest note the caller may read (a
-    restricted note of another agency must not show even as a date), in one query."""
-    cases = list(cases)
-    latest = dict(
-        Note.objects.filter(case_id__in=[case.pk for case in cases])
-        .filter(access.readable_note_condition(user))
-        .values("case_id")
-        .annotate(latest=Max("created_at"))
-        .values_list("case_id", "latest")
-    )
-    for case in cases:
-        case.last_note_at = latest.get(case.pk)
-    return cases
+    def __init__(self, user, *, oldest_first: bool = False):
+        self.cases = case_list(user)
+        keys = ("case_updated_at", "case_id") if oldest_first else ("-case_updated_at", "-case_id")
+        self.rows = access.visible_access_rows(user).order_by(*keys)
+
+    def count(self) -> int:
+        return self.rows.count()
+
+    def __getitem__(self, key: slice) -> list[Case]:
+        ids = list(self.rows.values_list("case_id", flat=True)[key])
+        cases = self.cases.order_by().in_bulk(ids)
+        return [cases[pk] for pk in ids if pk in cases]
 
 
 def by_latest_activity(user) -> QuerySet[Case]:
     """The caller's cases with the newest readable note first; cases without notes after
-    them, by their own last change (they have no activity to show first)."""
-    return (
-        case_list(user)
-        .annotate(last_note_at=Subquery(_latest_readable_note(user)))
-        .order_by(F("last_note_at").desc(nulls_last=True), "-updated_at", "-id")
+    them, by their own last change (they have no activity to show first). The order of
+    the access rows' second index."""
+    return case_list(user).order_by(
+        F("access__last_note_at").desc(nulls_last=True),
+        "-access__case_updated_at",
+        "-access__case_id",
     )
 
 

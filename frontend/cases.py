@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from agencies.models import Agency
 from agencies.selectors import user_task_forces
 from cases import access, selectors, services
-from cases.filters import CaseFilter
+from cases.filters import CaseFilter, for_paging
 from cases.models import AccessLevel, CaseStatus
 from frontend.case_actions import share_candidates, status_choices
 from frontend.forms import (
@@ -34,13 +34,12 @@ def case_list(request):
         request.GET,
         queryset=selectors.case_list(request.user).order_by(*selectors.CASE_ORDERINGS["updated"]),
     )
-    cases = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+    if filterset.is_valid():
+        cases = for_paging(request.user, filterset.qs, request.GET)
+    else:
+        cases = filterset.queryset.none()
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_latest_notes(request.user, page.object_list)
-    levels = {
-        pk: AccessLevel(level).label
-        for pk, level in access.agency_levels(request.user, [case.pk for case in page]).items()
-    }
+    levels = {case.pk: AccessLevel(case.access_level).label for case in page}
     return render(
         request,
         "frontend/case_list.html",

@@ -10,7 +10,7 @@ from agencies.api import AgencyRefSerializer, TaskForceRefSerializer
 from agencies.models import Agency, TaskForce
 from cases import access, selectors, services
 from cases.api.common import NotesCursorPagination, PersonRefSerializer, valid
-from cases.filters import CaseFilter
+from cases.filters import CaseFilter, for_paging
 from cases.models import (
     OUTCOME_MAX,
     PURPOSE_MAX_LENGTH,
@@ -58,6 +58,40 @@ class CaseSerializer(serializers.ModelSerializer):
         levels = self.context.get("levels", {})
         return levels.get(case.pk) or self.context.get("level")
 
+    def to_representation(self, case) -> dict:
+        """The fields above, written out: DRF's walk over declared fields took 10 ms for a
+        page of 50 cases, a third of the list's time (benchmark). The declared fields still
+        describe it in the schema; a test holds both to the same output."""
+        moment = _DATETIME.to_representation
+        return {
+            "id": case.pk,
+            "number": case.number,
+            "title": case.title,
+            "kind": case.kind,
+            "summary": case.summary,
+            "priority": case.priority,
+            "status": case.status,
+            "status_changed_at": moment(case.status_changed_at),
+            "task_force": _ref(case.task_force, "id", "name", "slug"),
+            "lead_agency": _ref(case.lead_agency, "id", "name", "short_name"),
+            "victims_identified": case.victims_identified,
+            "victims_referred": case.victims_referred,
+            "arrests": case.arrests,
+            "charges_filed": case.charges_filed,
+            "created_at": moment(case.created_at),
+            "updated_at": moment(case.updated_at),
+            "last_note_at": moment(getattr(case, "last_note_at", None)),
+            "my_level": self.get_my_level(case),
+        }
+
+
+# Formats every time of a case as a declared DateTimeField does.
+_DATETIME = serializers.DateTimeField()
+
+
+def _ref(obj, *names) -> dict:
+    return {name: getattr(obj, name) for name in names}
+
 
 class CaseCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
@@ -98,9 +132,9 @@ class CaseViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=CaseSerializer(many=True))
     def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        page = selectors.with_latest_notes(request.user, page)
-        levels = access.agency_levels(request.user, [case.pk for case in page])
+        cases = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(for_paging(request.user, cases, request.query_params))
+        levels = {case.pk: case.access_level for case in page}
         return self.get_paginated_response(
             CaseSerializer(page, many=True, context={"levels": levels}).data
         )

@@ -91,6 +91,7 @@ def note_add(
         case=case, author=actor, author_agency=agency, body=body, visibility=visibility
     )
     note.restricted_to.set(agency_ids)
+    access.note_added(note)
     _revise(note, actor=actor, change="created")
     publish_note(EventKind.CASE_NOTE_ADDED, note, actor=actor)
     audit_record(
@@ -134,10 +135,13 @@ def note_edit(
     if (new_body, new_visibility, agency_ids) == (note.body, note.visibility, old_ids):
         return note
     readers_before = access.note_agency_ids(note)
+    visibility_before = note.visibility
     note.body, note.visibility = new_body, new_visibility
     note.version += 1
     note.save()
     note.restricted_to.set(agency_ids)
+    if (new_visibility, agency_ids) != (visibility_before, old_ids):
+        access.refresh_latest_notes(note.case)
     _revise(note, actor=actor, change="edited")
     dropped = readers_before - access.note_agency_ids(note)
     if dropped:

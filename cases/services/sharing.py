@@ -39,7 +39,7 @@ def write_share(*, actor, case, agency, level, purpose, expires_on) -> CaseShare
         granted_by=actor,
         granted_at=now,
     )
-    access.grant(case, agency, level)
+    access.grant(case, agency, level, expires_on=expires_on)
     if current is not None and current.expires_on != expires_on:
         # What the agency may replay of the case ends with the share now.
         live.set_until(agency_ids=[agency.pk], subjects=[case], until=expires_on)

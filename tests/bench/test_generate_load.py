@@ -18,7 +18,7 @@ from bench import inprocess
 from bench.dataset import SIZES
 from bench.oracle import Oracle
 from cases import access, selectors
-from cases.models import Case, CaseAgencyPermission, CaseShare, Note
+from cases.models import Case, CaseAccess, CaseAgencyPermission, CaseShare, Note
 
 pytestmark = [
     pytest.mark.skipif(
@@ -84,6 +84,17 @@ def test_the_generic_guardian_table_mirrors_the_portal_grants(tiny):
     assert direct == generic
 
 
+def test_the_access_rows_mirror_the_view_grants(tiny):
+    agency_of_group = dict(Agency.objects.values_list("group_id", "pk"))
+    granted = {
+        (agency_of_group[group_id], case_id)
+        for group_id, case_id in CaseAgencyPermission.objects.filter(
+            permission__codename="view_case"
+        ).values_list("group_id", "content_object_id")
+    }
+    assert set(CaseAccess.objects.values_list("agency_id", "case_id")) == granted
+
+
 def test_the_naive_way_gives_the_portal_page(tiny):
     for agency in Agency.objects.order_by("pk"):
         user = liaison(agency)
@@ -115,7 +126,7 @@ def test_the_latest_note_date_counts_only_the_notes_the_agency_may_read(tiny):
         for case_id, created in readable.values_list("case_id", "created_at"):
             expected[case_id] = max(created, expected.get(case_id, created))
         user = liaison(agency)
-        rows = selectors.with_latest_notes(user, selectors.case_list(user))
+        rows = selectors.case_list(user)
         assert {case.pk: case.last_note_at for case in rows if case.last_note_at} == expected
         ordered = selectors.by_latest_activity(user).values_list("pk", "last_note_at")
         assert {pk: at for pk, at in ordered if at is not None} == expected

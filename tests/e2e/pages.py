@@ -56,7 +56,7 @@ for username in USERNAMES:
         TaskForceMembership.objects.current().filter(agency=agency).order_by("pk")
     )
     visible = list(cases.visible_cases(user).order_by("pk"))
-    levels = cases.agency_levels(user, [case.pk for case in visible])
+    levels = {case.pk: cases.agency_level(case, agency) for case in visible}
     case = first(c for c in visible if levels.get(c.pk) == AccessLevel.MANAGE) or first(visible)
     level = levels.get(case.pk) if case else None
     notes = list(cases.visible_notes(user, case).order_by("pk")) if case else []
