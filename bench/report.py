@@ -4,7 +4,8 @@ the case list's p95 against each agency's case load."""
 from dataclasses import dataclass
 from pathlib import Path
 
-DEFAULT_LAYER = "core"
+# The layer the portal runs on unless CHANNEL_LAYER says otherwise (portal/settings.py).
+DEFAULT_LAYER = "pubsub"
 
 
 @dataclass

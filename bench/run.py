@@ -86,7 +86,7 @@ def main() -> int:
         database_url=database_url,
         redis_url=redis_url,
         secret_key=secrets.token_urlsafe(50),
-        layer="core",
+        layer="pubsub",
     )
     os.environ.update(env)
     ensure_database(database_url)

@@ -103,11 +103,12 @@ class Fleet:
 
 
 def publish_timed(build) -> tuple[int, float]:
-    """Publish inside a transaction; the clock starts when it commits."""
+    """Publish inside a transaction; the clock starts when it commits, before the sends
+    that the publisher queued for the commit (callbacks run in the order they were added)."""
     stamp = {}
     with transaction.atomic():
-        event = build()
         transaction.on_commit(lambda: stamp.setdefault("t", time.perf_counter()))
+        event = build()
     return event.pk, stamp["t"]
 
 

@@ -17,6 +17,7 @@ socket past its token's expiry, is closed with 4403.
 import asyncio
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
@@ -96,6 +97,16 @@ def _replay(user, agency_id, since: int) -> list[dict]:
 
 
 class DashboardConsumer(AsyncJsonWebsocketConsumer):
+    async def dispatch(self, message):
+        # Channels closes stale database connections before every message, through a hop to
+        # the one thread that runs sync code: a broadcast to 1,000 sockets queued 1,000 such
+        # hops behind each other (p95 670 ms, benchmark). No handler here reads the database
+        # but through database_sync_to_async, which closes them around its own work.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
     async def connect(self):
         self.user, agency_id, self.expires_at, self.last_active = await _authenticate(self.scope)
         if self.user is None:

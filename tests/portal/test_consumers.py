@@ -422,3 +422,29 @@ def test_meeting_events_reach_open_sockets_without_closing_them(personas):
         await viewer.disconnect()
 
     run(scenario)
+
+
+def test_forwarding_an_event_never_waits_for_the_sync_thread(personas, shared_case, monkeypatch):
+    """Channels closes stale database connections before each message through the one
+    thread that runs sync code; frames of a broadcast queued behind each other there. The
+    dashboard's handlers do without it, and the frame still arrives."""
+    hops = []
+
+    async def counted():
+        hops.append(1)
+
+    monkeypatch.setattr("channels.consumer.aclose_old_connections", counted)
+    cookie = session_cookie(personas.user("viewer"))
+
+    async def scenario():
+        viewer = await connect(socket(cookie))
+        await viewer.send_json_to({"type": "active"})
+        await database_sync_to_async(services.note_add)(
+            actor=personas.user("manager"), case=shared_case, body="Warrant signed"
+        )
+        frames = await frames_until_quiet(viewer)
+        assert [f["payload"]["note"]["body"] for f in frames] == ["Warrant signed"]
+        await viewer.disconnect()
+
+    run(scenario)
+    assert hops == []

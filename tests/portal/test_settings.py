@@ -96,7 +96,7 @@ def test_the_pool_can_be_turned_off_for_an_external_pooler():
 
 def test_redis_url_selects_the_redis_channel_layer():
     found = settings_with(DJANGO_DEBUG="true", REDIS_URL="redis://cache.internal:6379/2")
-    assert found["layer"] == "channels_redis.core.RedisChannelLayer"
+    assert found["layer"] == "channels_redis.pubsub.RedisPubSubChannelLayer"
     [host] = found["layer_hosts"]
     assert host["address"] == "redis://cache.internal:6379/2"
     assert host["max_connections"] == 1000
@@ -118,7 +118,7 @@ REDIS = "redis://cache.internal:6379/2"
 @pytest.mark.parametrize(
     ("chosen", "backend"),
     [
-        ("", "channels_redis.core.RedisChannelLayer"),
+        ("", "channels_redis.pubsub.RedisPubSubChannelLayer"),
         ("core", "channels_redis.core.RedisChannelLayer"),
         ("pubsub", "channels_redis.pubsub.RedisPubSubChannelLayer"),
     ],
@@ -126,6 +126,15 @@ REDIS = "redis://cache.internal:6379/2"
 def test_channel_layer_picks_the_redis_layer(chosen, backend):
     found = settings_with(DJANGO_DEBUG="true", REDIS_URL=REDIS, CHANNEL_LAYER=chosen)
     assert found["layer"] == backend
+
+
+def test_the_benchmark_judges_the_layer_the_portal_runs_on():
+    from django.conf import settings
+
+    from bench.report import DEFAULT_LAYER
+
+    found = settings_with(DJANGO_DEBUG="true", REDIS_URL=REDIS)
+    assert found["layer"] == settings.REDIS_LAYERS[DEFAULT_LAYER]
 
 
 def test_the_pubsub_layer_connects_to_redis_as_the_core_layer_does():
