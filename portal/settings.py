@@ -148,11 +148,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Channel layer: Redis when REDIS_URL is set (several workers), in-memory otherwise.
-# CHANNEL_LAYER=pubsub (the default) sends a group's message once to each subscribed worker,
-# which hands it to its sockets: the benchmark measured broadcasts to 1,000 sockets three
-# times faster than on core, and agency events faster too. It reaches only the workers
-# subscribed at that instant (a socket replays what it missed on reconnect). core keeps a
-# socket's messages in Redis for 60 s, past a worker's Redis blip.
+# pubsub (the default; README, "Channel layer") was faster from commit to frame than core,
+# which keeps a socket's messages in Redis for 60 s, past a worker's Redis blip.
 REDIS_LAYERS = {
     "core": "channels_redis.core.RedisChannelLayer",
     "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
