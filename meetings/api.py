@@ -248,9 +248,23 @@ class MeetingViewSet(viewsets.GenericViewSet):
     def update(self, request, pk=None):
         raise exceptions.MethodNotAllowed("PUT", detail="Use PATCH to change a meeting.")
 
-    @extend_schema(responses=MeetingSerializer)
+    # A DELETE's body cannot be described in OpenAPI, and generated clients send none:
+    # POST cancel/ is the documented way; DELETE stays for the clients that use it.
+    @extend_schema(
+        deprecated=True,
+        responses={200: MeetingSerializer},
+        description='Same as POST cancel/, with the body `{"reason": "..."}`.',
+    )
     def destroy(self, request, pk=None):
-        """Cancel the meeting: it stays visible, marked cancelled."""
+        return self._cancel(request, pk)
+
+    @extend_schema(request=CancelSerializer, responses={200: MeetingSerializer})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Cancel the meeting: it stays visible, marked cancelled (the reason is required)."""
+        return self._cancel(request, pk)
+
+    def _cancel(self, request, pk):
         meeting = access.meeting_for(request.user, pk)
         serializer = CancelSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -259,7 +273,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
         )
         return self._one(meeting)
 
-    @extend_schema(request=None, responses=None)
+    @extend_schema(request=RsvpSerializer, responses=InvitationSerializer)
     @action(detail=True, methods=["post"])
     def rsvp(self, request, pk=None):
         """Answer for your agency: ``{response, note?, attendees?}``; a coordinator records
@@ -272,7 +286,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
         )
         return Response(InvitationSerializer(invitation).data)
 
-    @extend_schema(request=None, responses=None)
+    @extend_schema(request=OccurrenceChangeSerializer, responses=MeetingSerializer)
     @action(detail=True, methods=["post"])
     def occurrences(self, request, pk=None):
         """Cancel or move one occurrence of a recurring meeting (coordinators):

@@ -1,7 +1,7 @@
 """The meeting as an iCalendar file, over the API (the feeds are pages: frontend/calendars.py)."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.views import APIView
 
@@ -18,7 +18,12 @@ class MeetingIcsView(APIView):
     """The meeting as an iCalendar file; 409 when the meeting cannot be written (a rule
     stored before rules were checked), with what to do."""
 
-    @extend_schema(responses={(200, "text/calendar"): OpenApiTypes.STR})
+    @extend_schema(
+        responses={
+            (200, "text/calendar"): OpenApiTypes.STR,
+            409: OpenApiResponse(description="The meeting cannot be written as iCalendar."),
+        }
+    )
     def get(self, request, pk):
         meeting = access.meeting_for(request.user, pk)
         try:

@@ -27,6 +27,10 @@ class EventCursorPagination(IdCursorPagination):
 
 
 class EventsView(APIView):
+    # Named here so that the schema documents the page (next, previous, results) and its
+    # cursor and page_size parameters.
+    pagination_class = EventCursorPagination
+
     @extend_schema(
         parameters=[OpenApiParameter("since", OpenApiTypes.INT, description="Last event id seen")],
         responses=EventSerializer(many=True),
@@ -41,6 +45,6 @@ class EventsView(APIView):
         events = live.events_for(
             user=request.user, agency_id=agency.pk if agency else None, since=since
         )
-        paginator = EventCursorPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(events, request, self)
         return paginator.get_paginated_response([live.frame(event) for event in page])

@@ -8,8 +8,9 @@ OPENAPI = {
         "integrations: an agency's records system, a calendar, an analytics job. Every call "
         "answers as the person whose session or token it uses and shows only what their "
         "agency was given. Authenticate with a browser session (and CSRF token) or "
-        "`Authorization: Bearer <token>`. Errors are JSON: "
-        '`{"code": ..., "detail": ..., "fields": {...}}`.'
+        "`Authorization: Bearer <token>`. Errors are JSON (the `Error` schema): "
+        '`{"code": ..., "detail": ..., "fields": {...}}`; each operation lists the error '
+        "statuses it can answer."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -35,6 +36,11 @@ OPENAPI = {
         {"name": "events", "description": "The live event stream, resumed with ?since=."},
         {"name": "people", "description": "Your agency's people (agency admins)."},
         {"name": "audit", "description": "Your agency's audit trail (agency admins)."},
+    ],
+    # Enums as components (drf-spectacular's default hook), then every operation's errors.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.schema.document_errors",
     ],
     "ENUM_NAME_OVERRIDES": {
         "AgencyKindEnum": "agencies.models.AgencyKind",

@@ -1,5 +1,6 @@
-"""How the OpenAPI schema groups the API in its docs: by resource (cases, meetings, notes,
-...), instead of one "v1" section holding every operation."""
+"""The OpenAPI schema's own rules: its docs group the API by resource (cases, meetings,
+notes, ...) instead of one "v1" section holding every operation, and every operation
+documents the errors it can answer, in their one shape."""
 
 import re
 
@@ -16,3 +17,68 @@ class PortalSchema(AutoSchema):
         if len(parts) > 1 and VERSION.fullmatch(parts[0]):
             return [parts[1]]
         return parts[:1]
+
+
+# Every error the API answers has one shape (portal/api.py). Each operation documents the
+# statuses it can answer with that shape, so that generated clients know them.
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "The body of every 4xx and 5xx answer.",
+    "properties": {
+        "code": {
+            "type": "string",
+            "description": "A machine-readable code, e.g. invalid, not_authenticated, "
+            "permission_denied, not_found, precondition_failed, precondition_required.",
+        },
+        "detail": {"type": "string", "description": "What went wrong, for a person."},
+        "fields": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "400 only: each offending field with its messages.",
+        },
+    },
+    "required": ["code", "detail"],
+}
+
+ERROR_DESCRIPTIONS = {
+    "400": "Bad input: the query, a header or the body; `fields` names what to fix.",
+    "401": "No session or token, or the token is invalid, expired or revoked.",
+    "403": "Not allowed: a read-only token, a second step still owed, or an access level "
+    "below what this needs.",
+    "404": "Not found, or not shared with your agency: the two answer the same.",
+    "409": "The request conflicts with the object's state.",
+    "412": "The object changed since the ETag given in If-Match.",
+    "428": "If-Match is required: send the ETag the object was read with.",
+}
+
+
+def _statuses(path: str, operation: dict) -> set[str]:
+    statuses = {"400", "401", "403"}
+    if "{" in path:
+        statuses.add("404")
+    for parameter in operation.get("parameters", []):
+        if parameter["in"] == "header" and parameter["name"] == "If-Match":
+            statuses.add("412")
+            if parameter.get("required"):
+                statuses.add("428")
+    # Errors an operation declares itself (with a description only) get the shape too.
+    statuses.update(code for code in operation.get("responses", {}) if code[0] in "45")
+    return statuses
+
+
+def document_errors(result, generator, request, public):
+    """drf-spectacular postprocessing hook: the error shape as a component, and on every
+    operation each error status it can answer."""
+    result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    body = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, methods in result.get("paths", {}).items():
+        for method, operation in methods.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            for status in sorted(_statuses(path, operation)):
+                response = responses.setdefault(
+                    status, {"description": ERROR_DESCRIPTIONS.get(status, "Error.")}
+                )
+                response["content"] = body
+    return result

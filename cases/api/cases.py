@@ -234,11 +234,13 @@ class AccessReportSerializer(serializers.Serializer):
 class CaseAccessReportView(APIView):
     """Who read the case and which notes, when (managing agencies only)."""
 
+    # Newest first, by cursor; named here so that the schema documents the page.
+    pagination_class = NotesCursorPagination
+
     @extend_schema(responses=AccessReportSerializer(many=True))
     def get(self, request, pk):
         case, _ = access.case_for(request.user, pk, need=AccessLevel.MANAGE)
-        paginator = NotesCursorPagination()
-        paginator.ordering = "-id"
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(selectors.case_access_report(case), request, self)
         readable = set(access.visible_notes(request.user, case).values_list("pk", flat=True))
         return paginator.get_paginated_response(

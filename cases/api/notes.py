@@ -81,10 +81,13 @@ def _note_queryset_extras(queryset):
 class CaseNotesView(APIView):
     """The notes of a case the caller's agency may read, newest first; adding a note."""
 
+    # Named here so that the schema documents the cursor page and its parameters.
+    pagination_class = NotesCursorPagination
+
     @extend_schema(responses=NoteSerializer(many=True))
     def get(self, request, pk):
         case, _ = access.case_for(request.user, pk)
-        paginator = NotesCursorPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             _note_queryset_extras(access.visible_notes(request.user, case)), request, self
         )
@@ -132,8 +135,17 @@ class PreconditionFailed(exceptions.APIException):
     default_code = "precondition_failed"
 
 
+IF_MATCH = "The note's ETag as read (its version); 412 if the note changed since."
+IF_MATCH_REQUIRED = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True, description=IF_MATCH
+)
+IF_MATCH_OPTIONAL = OpenApiParameter(
+    "If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER, description=IF_MATCH
+)
+
+
 class NoteViewSet(viewsets.GenericViewSet):
-    """One note: read (with its ETag), edit (If-Match), redact (DELETE), revisions."""
+    """One note: read (with its ETag), edit (If-Match), redact, revisions."""
 
     serializer_class = NoteSerializer
     lookup_value_regex = r"\d+"
@@ -154,7 +166,7 @@ class NoteViewSet(viewsets.GenericViewSet):
     @extend_schema(
         request=NoteUpdateSerializer,
         responses=NoteSerializer,
-        parameters=[OpenApiParameter("If-Match", OpenApiTypes.STR, OpenApiParameter.HEADER)],
+        parameters=[IF_MATCH_REQUIRED],
     )
     def partial_update(self, request, pk=None):
         note, _ = self._note(pk)
@@ -174,9 +186,29 @@ class NoteViewSet(viewsets.GenericViewSet):
     def update(self, request, pk=None):
         raise exceptions.MethodNotAllowed("PUT", detail="Use PATCH with If-Match to edit a note.")
 
-    @extend_schema(request=NoteRedactSerializer, responses=NoteSerializer)
+    # A DELETE's body cannot be described in OpenAPI, and generated clients send none:
+    # POST redact/ is the documented way; DELETE stays for the clients that use it.
+    @extend_schema(
+        deprecated=True,
+        responses={200: NoteSerializer},
+        parameters=[IF_MATCH_OPTIONAL],
+        description='Same as POST redact/, with the body `{"reason": "..."}`.',
+    )
     def destroy(self, request, pk=None):
-        """Redact the note (it is never deleted); the reason is required."""
+        return self._redact(request, pk)
+
+    @extend_schema(
+        request=NoteRedactSerializer,
+        responses={200: NoteSerializer},
+        parameters=[IF_MATCH_OPTIONAL],
+    )
+    @action(detail=True, methods=["post"])
+    def redact(self, request, pk=None):
+        """Redact the note (it is never deleted; the text stays in its revisions): the reason
+        is required. Answers the redacted note."""
+        return self._redact(request, pk)
+
+    def _redact(self, request, pk):
         note, _ = self._note(pk)
         data = valid(NoteRedactSerializer, request.data)
         expected = _if_match_version(request) if request.headers.get("If-Match") else None
@@ -189,7 +221,7 @@ class NoteViewSet(viewsets.GenericViewSet):
         return Response(NoteSerializer(note).data)
 
     @extend_schema(responses=RevisionSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # every revision, unpaged
     def revisions(self, request, pk=None):
         note, _ = self._note(pk)
         revisions = access.visible_revisions(request.user, note)

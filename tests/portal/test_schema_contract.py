@@ -1,0 +1,191 @@
+"""The OpenAPI schema is the contract integrations are generated from: it validates, every
+operation documents the errors it can answer in their one shape, and what the API really
+answers (pages, redaction, cancelling, answers, each error) is what the schema says, checked
+by validating each response body against the schema of its path, method and status."""
+
+import pytest
+from drf_spectacular.validation import validate_schema
+from jsonschema import Draft202012Validator
+from rest_framework.test import APIClient
+
+from cases.models import NoteVisibility
+from tests.cases.factories import NoteFactory
+from tests.conftest import bearer_client
+from tests.personas import api_client
+
+pytestmark = pytest.mark.django_db
+
+OPERATIONS = ("get", "post", "put", "patch", "delete")
+
+
+@pytest.fixture
+def schema(personas):
+    response = api_client(personas, "manager").get("/api/schema/?format=json")
+    assert response.status_code == 200
+    return response.json()
+
+
+def _json_schema(node):
+    """OpenAPI 3.0 in JSON Schema terms: ``nullable`` is the value or null, and ``oneOf``
+    is read as ``anyOf`` (a blank URL is both the empty string and a string whose format,
+    uri, this validator does not check)."""
+    if isinstance(node, list):
+        return [_json_schema(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {("anyOf" if k == "oneOf" else k): _json_schema(v) for k, v in node.items()}
+    if node.pop("nullable", False):
+        return {"anyOf": [node, {"type": "null"}]}
+    return node
+
+
+def conforms(schema: dict, path: str, method: str, response) -> None:
+    """Fail unless ``response`` has a status the operation documents and a JSON body that
+    its schema accepts."""
+    operation = schema["paths"][path][method]
+    documented = operation["responses"]
+    status = str(response.status_code)
+    assert status in documented, f"{method.upper()} {path} answered an undocumented {status}"
+    body_schema = documented[status]["content"]["application/json"]["schema"]
+    root = {**_json_schema(body_schema), "components": _json_schema(schema["components"])}
+    errors = list(Draft202012Validator(root).iter_errors(response.json()))
+    assert errors == [], f"{method.upper()} {path} {status}: {errors[0].message}"
+
+
+def test_the_schema_is_valid_openapi(schema):
+    validate_schema(schema)
+
+
+def test_every_operation_documents_its_errors_in_the_one_shape(schema):
+    assert set(schema["components"]["schemas"]["Error"]["required"]) == {"code", "detail"}
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            if method not in OPERATIONS:
+                continue
+            expected = {"400", "401", "403"} | ({"404"} if "{" in path else set())
+            assert expected <= set(operation["responses"]), f"{method} {path}"
+            for status, response in operation["responses"].items():
+                if status[0] in "45":
+                    ref = response["content"]["application/json"]["schema"]["$ref"]
+                    assert ref == "#/components/schemas/Error", f"{method} {path} {status}"
+
+
+def test_cursor_pages_answer_the_page_the_schema_describes(
+    schema, personas, shared_case, case_notes
+):
+    manager = api_client(personas, "manager")
+    case = shared_case.pk
+    for path, url in [
+        ("/api/v1/cases/{id}/notes/", f"/api/v1/cases/{case}/notes/"),
+        ("/api/v1/cases/{id}/access-report/", f"/api/v1/cases/{case}/access-report/"),
+        ("/api/v1/events/", "/api/v1/events/?since=0"),
+    ]:
+        response = manager.get(url)
+        assert set(response.json()) == {"next", "previous", "results"}
+        conforms(schema, path, "get", response)
+    # A page that has a next one gives it as a link the schema documents.
+    response = manager.get(f"/api/v1/cases/{case}/notes/?page_size=1")
+    assert response.json()["next"]
+    conforms(schema, "/api/v1/cases/{id}/notes/", "get", response)
+
+
+def test_revisions_are_the_plain_list_the_schema_describes(schema, personas, case_notes):
+    response = api_client(personas, "manager").get(f"/api/v1/notes/{case_notes.open.pk}/revisions/")
+    assert isinstance(response.json(), list)
+    conforms(schema, "/api/v1/notes/{id}/revisions/", "get", response)
+
+
+def test_redacting_answers_the_redacted_note_by_post_or_delete(schema, personas, shared_case):
+    manager = api_client(personas, "manager")
+    first, second = (
+        NoteFactory(actor=personas.user("manager"), case=shared_case, body=body)
+        for body in ("Wrong suspect named.", "Wrong plate number.")
+    )
+    response = manager.post(
+        f"/api/v1/notes/{first.pk}/redact/", {"reason": "Named in error"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["redacted_at"] is not None
+    conforms(schema, "/api/v1/notes/{id}/redact/", "post", response)
+    response = manager.delete(
+        f"/api/v1/notes/{second.pk}/", {"reason": "Named in error"}, format="json"
+    )
+    assert response.status_code == 200
+    conforms(schema, "/api/v1/notes/{id}/", "delete", response)
+
+
+def test_a_read_token_cannot_redact(schema, personas, shared_case):
+    note = NoteFactory(actor=personas.user("manager"), case=shared_case)
+    reader = bearer_client(personas.user("manager"), scope="read")
+    response = reader.post(f"/api/v1/notes/{note.pk}/redact/", {"reason": "x"}, format="json")
+    assert response.status_code == 403
+    conforms(schema, "/api/v1/notes/{id}/redact/", "post", response)
+    note.refresh_from_db()
+    assert note.redacted_at is None
+
+
+def test_a_restricted_note_cannot_be_redacted_by_an_agency_left_out(schema, personas, case_notes):
+    assert case_notes.restricted.visibility == NoteVisibility.RESTRICTED
+    response = api_client(personas, "viewer").post(
+        f"/api/v1/notes/{case_notes.restricted.pk}/redact/", {"reason": "x"}, format="json"
+    )
+    assert response.status_code == 404
+    conforms(schema, "/api/v1/notes/{id}/redact/", "post", response)
+    case_notes.restricted.refresh_from_db()
+    assert case_notes.restricted.redacted_at is None
+
+
+def test_cancelling_and_answering_a_meeting_answer_what_the_schema_says(
+    schema, personas, weekly_meeting
+):
+    invited = api_client(personas, "invited")
+    response = invited.post(
+        f"/api/v1/meetings/{weekly_meeting.pk}/rsvp/", {"response": "accepted"}, format="json"
+    )
+    assert response.status_code == 200
+    conforms(schema, "/api/v1/meetings/{id}/rsvp/", "post", response)
+    coordinator = api_client(personas, "coordinator")
+    response = coordinator.post(
+        f"/api/v1/meetings/{weekly_meeting.pk}/cancel/", {"reason": "Room closed"}, format="json"
+    )
+    assert response.status_code == 200
+    assert response.json()["status"] == "cancelled"
+    conforms(schema, "/api/v1/meetings/{id}/cancel/", "post", response)
+
+
+def test_each_error_answers_the_documented_shape(schema, personas, shared_case, case_notes):
+    note = case_notes.open
+    manager = api_client(personas, "manager")
+    answers = [
+        (
+            "/api/v1/cases/{id}/notes/",
+            "get",
+            manager.get(f"/api/v1/cases/{shared_case.pk}/notes/?cursor=abc"),
+            400,
+        ),
+        ("/api/v1/cases/{id}/", "get", APIClient().get(f"/api/v1/cases/{shared_case.pk}/"), 401),
+        (
+            "/api/v1/cases/{id}/",
+            "get",
+            api_client(personas, "other").get(f"/api/v1/cases/{shared_case.pk}/"),
+            404,
+        ),
+        (
+            "/api/v1/notes/{id}/",
+            "patch",
+            manager.patch(f"/api/v1/notes/{note.pk}/", {"body": "x"}, format="json"),
+            428,
+        ),
+        (
+            "/api/v1/notes/{id}/",
+            "patch",
+            manager.patch(
+                f"/api/v1/notes/{note.pk}/", {"body": "x"}, format="json", HTTP_IF_MATCH='"99"'
+            ),
+            412,
+        ),
+    ]
+    for path, method, response, status in answers:
+        assert response.status_code == status, (path, method, response.json())
+        assert {"code", "detail"} <= set(response.json())
+        conforms(schema, path, method, response)
