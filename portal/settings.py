@@ -255,8 +255,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-# A __Host- cookie is only accepted over HTTPS, for this exact host and path: no sibling
-# subdomain can plant or read it.
+# A __Host- cookie: HTTPS only, this exact host and path; no sibling subdomain touches it.
 SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
 # The absolute lifetime of a session: set once at sign-in, never extended by activity.
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=12 * 60 * 60)
@@ -299,6 +298,9 @@ REST_FRAMEWORK = {
         "agencies.auth.TokenScopePermission",
     ],
     "DEFAULT_PAGINATION_CLASS": "portal.api.PageNumberPagination",
+    # JSON only: other bodies answer 415, and the schema offers each body as JSON alone.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "portal.schema.PortalSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]

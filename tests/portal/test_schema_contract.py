@@ -70,6 +70,21 @@ def test_every_operation_documents_its_errors_in_the_one_shape(schema):
                     assert ref == "#/components/schemas/Error", f"{method} {path} {status}"
 
 
+def test_every_body_is_json_and_anything_else_answers_415(schema, personas, shared_case):
+    for path, methods in schema["paths"].items():
+        for method, operation in methods.items():
+            if method in OPERATIONS and "requestBody" in operation:
+                assert list(operation["requestBody"]["content"]) == ["application/json"]
+                assert "415" in operation["responses"], f"{method} {path}"
+    notes = shared_case.notes.count()
+    response = api_client(personas, "manager").post(
+        f"/api/v1/cases/{shared_case.pk}/notes/", {"body": "Sent as a form"}, format="multipart"
+    )
+    assert response.status_code == 415
+    conforms(schema, "/api/v1/cases/{id}/notes/", "post", response)
+    assert shared_case.notes.count() == notes
+
+
 def test_cursor_pages_answer_the_page_the_schema_describes(
     schema, personas, shared_case, case_notes
 ):
