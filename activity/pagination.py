@@ -13,7 +13,28 @@ from activity.live import parse_since
 INVALID_CURSOR = "This cursor is not one the API gave: follow the next and previous links as given."
 
 
-class IdCursorPagination(pagination.CursorPagination):
+class DocumentedPageSize:
+    """Documents ``page_size`` in the schema with its default and its maximum (a larger
+    ask gets the maximum)."""
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["description"] = (
+                    f"Results per page: {self.page_size} by default, at most "
+                    f"{self.max_page_size} (a larger number gets {self.max_page_size})."
+                )
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": self.page_size,
+                }
+        return parameters
+
+
+class IdCursorPagination(DocumentedPageSize, pagination.CursorPagination):
     """Pages by id (``ordering`` is ``"id"`` or ``"-id"``); subclasses choose the direction
     and page sizes."""
 

@@ -5,6 +5,8 @@ Every API error is JSON of the form
 ``fields`` appears only for validation errors.
 """
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
 from django.views import defaults
@@ -12,8 +14,10 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from activity.pagination import DocumentedPageSize
 
-class PageNumberPagination(pagination.PageNumberPagination):
+
+class PageNumberPagination(DocumentedPageSize, pagination.PageNumberPagination):
     """Page-numbered lists; clients choose up to 200 rows a page with ``?page_size=``."""
 
     page_size = 50
@@ -31,6 +35,15 @@ def _first_message(data) -> str:
     return str(data)
 
 
+class BodyTooLarge(exceptions.APIException):
+    status_code = 413
+    default_code = "too_large"
+
+    def __init__(self):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        super().__init__(f"The body is over the limit of {limit:,} bytes; send less at once.")
+
+
 def exception_handler(exc, context):
     """Render every DRF error in the documented shape.
 
@@ -43,6 +56,9 @@ def exception_handler(exc, context):
         )
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's own answer would be its HTML 400 page.
+        exc = BodyTooLarge()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

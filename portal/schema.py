@@ -48,6 +48,7 @@ ERROR_DESCRIPTIONS = {
     "404": "Not found, or not shared with your agency: the two answer the same.",
     "409": "The request conflicts with the object's state.",
     "412": "The object changed since the ETag given in If-Match.",
+    "413": "The body is over the size limit (2.5 MB by default).",
     "415": "The body is not JSON: send it with `Content-Type: application/json`.",
     "428": "If-Match is required: send the ETag the object was read with.",
 }
@@ -58,7 +59,7 @@ def _statuses(path: str, operation: dict) -> set[str]:
     if "{" in path:
         statuses.add("404")
     if "requestBody" in operation:
-        statuses.add("415")
+        statuses.update({"413", "415"})
     for parameter in operation.get("parameters", []):
         if parameter["in"] == "header" and parameter["name"] == "If-Match":
             statuses.add("412")

@@ -8,6 +8,7 @@ from drf_spectacular.validation import validate_schema
 from jsonschema import Draft202012Validator
 from rest_framework.test import APIClient
 
+from cases.api.common import NotesCursorPagination
 from cases.models import NoteVisibility
 from tests.cases.factories import NoteFactory
 from tests.conftest import bearer_client
@@ -75,7 +76,7 @@ def test_every_body_is_json_and_anything_else_answers_415(schema, personas, shar
         for method, operation in methods.items():
             if method in OPERATIONS and "requestBody" in operation:
                 assert list(operation["requestBody"]["content"]) == ["application/json"]
-                assert "415" in operation["responses"], f"{method} {path}"
+                assert {"413", "415"} <= set(operation["responses"]), f"{method} {path}"
     notes = shared_case.notes.count()
     response = api_client(personas, "manager").post(
         f"/api/v1/cases/{shared_case.pk}/notes/", {"body": "Sent as a form"}, format="multipart"
@@ -83,6 +84,41 @@ def test_every_body_is_json_and_anything_else_answers_415(schema, personas, shar
     assert response.status_code == 415
     conforms(schema, "/api/v1/cases/{id}/notes/", "post", response)
     assert shared_case.notes.count() == notes
+
+
+def test_a_body_over_the_limit_answers_413_in_the_error_shape(schema, personas, shared_case):
+    notes = shared_case.notes.count()
+    response = api_client(personas, "manager").post(
+        f"/api/v1/cases/{shared_case.pk}/notes/", {"body": "x" * (3 * 1024 * 1024)}
+    )
+    assert response.status_code == 413
+    assert response.json()["code"] == "too_large"
+    conforms(schema, "/api/v1/cases/{id}/notes/", "post", response)
+    assert shared_case.notes.count() == notes
+
+
+def test_every_page_size_names_its_default_and_maximum(schema):
+    sizes = [
+        parameter["schema"]
+        for methods in schema["paths"].values()
+        for method, operation in methods.items()
+        if method in OPERATIONS
+        for parameter in operation.get("parameters", [])
+        if parameter["name"] == "page_size"
+    ]
+    assert len(sizes) >= 8
+    assert all(1 <= size["default"] <= size["maximum"] for size in sizes)
+
+
+def test_a_page_size_past_the_maximum_gets_the_maximum(personas, shared_case, monkeypatch):
+    monkeypatch.setattr(NotesCursorPagination, "max_page_size", 2)
+    for index in range(3):
+        NoteFactory(actor=personas.user("manager"), case=shared_case, body=f"Note {index}")
+    response = api_client(personas, "manager").get(
+        f"/api/v1/cases/{shared_case.pk}/notes/", {"page_size": 50}
+    )
+    assert len(response.json()["results"]) == 2
+    assert response.json()["next"]
 
 
 def test_cursor_pages_answer_the_page_the_schema_describes(
