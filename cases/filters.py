@@ -58,4 +58,4 @@ def for_paging(user, filtered, params):
     narrowed = any(params.get(name) for name in CaseFilter.base_filters if name != "ordering")
     if narrowed or ordering not in ("updated", "-updated"):
         return filtered
-    return selectors.WholeCaseList(user, oldest_first=ordering == "-updated")
+    return selectors.WholeCaseList(user, oldest_first=ordering == "-updated", cases=filtered)

@@ -55,8 +55,9 @@ class WholeCaseList:
 
     ordered = True
 
-    def __init__(self, user, *, oldest_first: bool = False):
-        self.cases = case_list(user)
+    def __init__(self, user, *, oldest_first: bool = False, cases: QuerySet | None = None):
+        # ``cases``: the caller's unfiltered case_list, when the caller has built it already.
+        self.cases = case_list(user) if cases is None else cases
         keys = ("case_updated_at", "case_id") if oldest_first else ("-case_updated_at", "-case_id")
         self.rows = access.visible_access_rows(user).order_by(*keys)
 

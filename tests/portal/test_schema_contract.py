@@ -240,3 +240,15 @@ def test_each_error_answers_the_documented_shape(schema, personas, shared_case, 
         assert response.status_code == status, (path, method, response.json())
         assert {"code", "detail"} <= set(response.json())
         conforms(schema, path, method, response)
+
+
+def test_only_the_coordinators_cancel_a_meeting_by_post(schema, personas, weekly_meeting):
+    """Another task force's agency does not see the meeting (404); an invited agency sees
+    it but may not cancel it (403); nothing changes either way."""
+    url = f"/api/v1/meetings/{weekly_meeting.pk}/cancel/"
+    for persona, status in (("other", 404), ("invited", 403)):
+        response = api_client(personas, persona).post(url, {"reason": "Not mine"})
+        assert response.status_code == status, persona
+        conforms(schema, "/api/v1/meetings/{id}/cancel/", "post", response)
+    weekly_meeting.refresh_from_db()
+    assert not weekly_meeting.is_cancelled
