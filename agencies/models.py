@@ -247,6 +247,8 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Networks (CIDR) the token may be used from; empty: any address.
+    allowed_networks = models.JSONField(default=list, blank=True)
 
     objects = ApiTokenQuerySet.as_manager()
 
