@@ -4,7 +4,8 @@ The directory rule: everyone signed in sees the task forces and their member age
 an agency's contact details and its people are shown only to people whose own agency
 currently shares a task force with it (their own agency included).
 
-The people rule: an agency's admins manage its people (below); nobody else's.
+The people rule: an agency's admins manage its people (below); nobody else's. The same
+admins manage the API tokens their people's integrations use.
 
 The audit rule: an agency admin reads the audit records of their own agency (what its
 people did, and what they were refused), a superuser every record, nobody else any.
@@ -15,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from activity.models import AuditRecord
-from agencies.models import Agency, Profile, TaskForceMembership
+from agencies.models import Agency, ApiToken, Profile, TaskForceMembership
 
 
 def acting_agency(user) -> Agency | None:
@@ -107,6 +108,23 @@ def can_deactivate(user, person) -> bool:
     account that does it would end its own session half-way, and another admin (or a
     superuser) can always do it for them."""
     return person.is_active and person.pk != user.pk and can_manage_person(user, person)
+
+
+# Tokens: an integration acts as a person of the agency, so the tokens of the agency's
+# people are the agency admins' to issue, list and revoke; anyone else's do not exist.
+
+
+def manageable_tokens(user) -> QuerySet[ApiToken]:
+    """Tokens of the people ``user`` manages (revoked and expired ones too: the history)."""
+    return ApiToken.objects.filter(user__profile__in=manageable_people(user))
+
+
+def token_for(user, pk) -> ApiToken:
+    """The token ``pk`` if ``user`` manages it; 404 otherwise, whether it exists or not."""
+    try:
+        return manageable_tokens(user).select_related("user").get(pk=pk)
+    except (ApiToken.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
 
 
 # The audit trail: agency admins read their own agency's records, superusers everyone's.

@@ -10,6 +10,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.exceptions import PermissionDenied
 from rest_framework import authentication, exceptions, permissions
 
+from activity.models import AuditOutcome
 from activity.services import audit_read
 from agencies.lockout import account_locked
 from agencies.models import ApiToken, TokenScope
@@ -88,9 +89,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             secret = header[1].decode()
         except UnicodeDecodeError as exc:
             raise exceptions.AuthenticationFailed("The token contains invalid characters.") from exc
-        return self.authenticate_secret(secret)
+        return self.authenticate_secret(secret, address=request.META.get("REMOTE_ADDR"))
 
-    def authenticate_secret(self, secret: str):
+    def authenticate_secret(self, secret: str, *, address: str | None):
+        """The person and token of ``secret`` used from ``address``; 401 otherwise."""
         token = (
             ApiToken.objects.usable()
             .select_related("user__profile__agency")
@@ -99,6 +101,19 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         )
         if token is None or not agency_allows_login(token.user):
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
+        if not token.allows_address(address):
+            # A leaked token tried from elsewhere: the agency admins read it in the trail.
+            audit_read(
+                actor=token.user,
+                action="token.refused",
+                target=token,
+                changes={"address": address},
+                outcome=AuditOutcome.DENIED,
+            )
+            raise exceptions.AuthenticationFailed(
+                "This token may not be used from this address; "
+                "the agency admin can add the network to the token."
+            )
         audit_read(
             actor=token.user, action="token.used", target=token, once_per=LAST_USED_RESOLUTION
         )

@@ -1,5 +1,6 @@
 """Member agencies, the task forces they form, and the people who work in them."""
 
+import ipaddress
 import zoneinfo
 
 from django.conf import settings
@@ -275,6 +276,25 @@ class ApiToken(models.Model):
     def last_used_at(self):
         record = self.last_use()
         return record.created_at if record is not None else None
+
+    @property
+    def state(self) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
+    def allows_address(self, address: str | None) -> bool:
+        """Whether the token may be used from ``address``: any address when it names no
+        networks; otherwise only from inside one of them (an unknown address never)."""
+        if not self.allowed_networks:
+            return True
+        try:
+            ip = ipaddress.ip_address(address or "")
+        except ValueError:
+            return False
+        return any(ip in ipaddress.ip_network(net) for net in self.allowed_networks)
 
 
 class AccountLock(models.Model):

@@ -2,13 +2,28 @@
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import Case, Prefetch, Q, QuerySet, TextChoices, Value, When
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import (
+    Case,
+    CharField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextChoices,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.utils import timezone
 
 from activity.models import AuditRecord
 from agencies import access
 from agencies.models import (
     Agency,
     AgencyRole,
+    ApiToken,
     MembershipRole,
     Profile,
     TaskForce,
@@ -108,6 +123,38 @@ def people_list(user, *, status: str = "", query: str = "") -> QuerySet[Profile]
             | Q(title__icontains=query)
         )
     return people.order_by("user__last_name", "user__first_name", "user__username")
+
+
+class TokenState(TextChoices):
+    ACTIVE = "active", "Active"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+
+
+def token_list(user, *, state: str = "") -> QuerySet[ApiToken]:
+    """The tokens ``user`` manages, newest first, with their last recorded use (when and
+    from which address, from the audit trail) in one query."""
+    uses = AuditRecord.objects.filter(
+        action="token.used",
+        target_type=ContentType.objects.get_for_model(ApiToken),
+        target_id=Cast(OuterRef("pk"), CharField()),
+    ).order_by("-id")
+    tokens = (
+        access.manageable_tokens(user)
+        .select_related("user")
+        .annotate(
+            used_at=Subquery(uses.values("created_at")[:1]),
+            used_from=Subquery(uses.values("ip_address")[:1]),
+        )
+    )
+    now = timezone.now()
+    if state == TokenState.REVOKED:
+        tokens = tokens.filter(revoked_at__isnull=False)
+    elif state == TokenState.EXPIRED:
+        tokens = tokens.filter(revoked_at__isnull=True, expires_at__lte=now)
+    elif state == TokenState.ACTIVE:
+        tokens = tokens.usable()
+    return tokens.order_by("-created_at", "-id")
 
 
 def audit_record_list(user) -> QuerySet[AuditRecord]:

@@ -12,6 +12,7 @@ from frontend import (
     people,
     profile,
     signin,
+    tokens,
     views,
 )
 
@@ -91,6 +92,9 @@ urlpatterns = [
     path("calendar/", calendars.calendar_subscription, name="calendar-subscription"),
     path("calendar/feed/<str:token>.ics", calendars.calendar_feed, name="calendar-feed"),
     path("agency/people/", people.people_list, name="people-list"),
+    path("agency/tokens/", tokens.token_list, name="token-list"),
+    path("agency/tokens/new/", tokens.token_issue, name="token-issue"),
+    path("agency/tokens/<int:pk>/revoke/", tokens.token_revoke, name="token-revoke"),
     path("agency/people/invite/", people.person_invite, name="person-invite"),
     path("agency/people/<int:pk>/", people.person_detail, name="person-detail"),
     path("agency/people/<int:pk>/deactivate/", people.person_deactivate, name="person-deactivate"),

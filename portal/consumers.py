@@ -79,7 +79,10 @@ def _authenticate(scope):
         if secret is None:
             return NOBODY
         try:
-            user, token = BearerTokenAuthentication().authenticate_secret(secret)
+            client = scope.get("client") or (None,)
+            user, token = BearerTokenAuthentication().authenticate_secret(
+                secret, address=client[0]
+            )
         except AuthenticationFailed:
             return NOBODY
         expires_at = token.expires_at

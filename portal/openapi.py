@@ -35,6 +35,7 @@ OPENAPI = {
         },
         {"name": "events", "description": "The live event stream, resumed with ?since=."},
         {"name": "people", "description": "Your agency's people (agency admins)."},
+        {"name": "tokens", "description": "Your agency's API tokens (agency admins)."},
         {"name": "audit", "description": "Your agency's audit trail (agency admins)."},
     ],
     # Enums as components (drf-spectacular's default hook), then every operation's errors.
@@ -54,5 +55,7 @@ OPENAPI = {
         # Memberships kept the name they had before people's roles joined the schema.
         "RoleEnum": "agencies.models.MembershipRole",
         "PersonStatusEnum": "agencies.selectors.PersonStatus",
+        "TokenStateEnum": "agencies.selectors.TokenState",
+        "TokenScopeEnum": "agencies.models.TokenScope",
     },
 }

@@ -66,4 +66,5 @@ from agencies.services.tokens import (  # noqa: F401
     token_digest,
     token_issue,
     token_revoke,
+    tokens_revoke_all,
 )

@@ -8,8 +8,10 @@ from activity import live
 from activity.services import audit_record
 from agencies.models import (
     Agency,
+    ApiToken,
 )
 from agencies.services.changes import apply_changes
+from agencies.services.tokens import tokens_revoke_all
 
 AGENCY_FIELDS = {
     "name",
@@ -82,16 +84,23 @@ def agency_update(*, actor, agency: Agency, **changes) -> Agency:
 
 @transaction.atomic
 def agency_set_active(*, actor, agency: Agency, active: bool) -> Agency:
-    """Activate or deactivate an agency. Its people cannot log in while it is inactive."""
+    """Activate or deactivate an agency. Its people cannot log in while it is inactive,
+    and deactivating it revokes its people's tokens for good (integrations get new ones
+    when it is active again)."""
     if agency.active == active:
         return agency
     agency.active = active
     agency.save(update_fields=["active"])
+    changes = {"active": [not active, active]}
+    if not active:
+        changes["tokens_revoked"] = tokens_revoke_all(
+            actor=actor, tokens=ApiToken.objects.filter(user__profile__agency=agency)
+        )
     audit_record(
         actor=actor,
         action="agency.activated" if active else "agency.deactivated",
         target=agency,
-        changes={"active": [not active, active]},
+        changes=changes,
     )
     if not active:
         live.close_sockets(agency_ids=[agency.pk])

@@ -25,7 +25,7 @@ from agencies.models import (
     TaskForceMembership,
 )
 from agencies.services.changes import apply_changes
-from agencies.services.tokens import token_revoke
+from agencies.services.tokens import tokens_revoke_all
 
 User = get_user_model()
 PROFILE_FIELDS = {"title", "profession", "phone", "role", "is_agency_admin"}
@@ -254,10 +254,9 @@ def person_set_active(*, actor, user, active: bool):
     user.save(update_fields=["is_active"])
     changes = {"is_active": [not active, active]}
     if not active:
-        tokens = list(ApiToken.objects.usable().filter(user=user))
-        for token in tokens:
-            token_revoke(actor=actor, token=token)
-        changes["tokens_revoked"] = len(tokens)
+        changes["tokens_revoked"] = tokens_revoke_all(
+            actor=actor, tokens=ApiToken.objects.filter(user=user)
+        )
         changes["sessions_ended"] = _end_sessions(user)
         live.close_sockets(user_ids=[user.pk])
     audit_record(

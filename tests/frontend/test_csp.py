@@ -14,6 +14,7 @@ from django.urls import URLPattern
 from django.utils import timezone
 
 from agencies.invitations import invitation_path
+from agencies.services import token_issue
 from frontend import urls as frontend_urls
 from tests.agencies.factories import AgencyFactory, TaskForceFactory, person
 from tests.meetings.factories import MeetingFactory
@@ -73,6 +74,9 @@ PAGES = {
         lambda p, o: f"/agency/people/{p.user('manager').pk}/deactivate/",
     ),
     "invitation-accept": (None, lambda p, o: invitation_link(p.agency("manager"))),
+    "token-list": ("people", lambda p, o: "/agency/tokens/"),
+    "token-issue": ("people", lambda p, o: "/agency/tokens/new/"),
+    "token-revoke": ("people", lambda p, o: f"/agency/tokens/{manager_token(p).pk}/revoke/"),
 }
 
 # Routes of frontend/urls.py that are not pages: forms post to them, or they answer files.
@@ -104,6 +108,10 @@ NOT_PAGES = {
     "password_reset_confirm",
     "audit-export",
 }
+
+
+def manager_token(p):
+    return token_issue(actor=None, user=p.user("manager"), name="Records sync")[0]
 
 
 def invitation_link(agency) -> str:
