@@ -195,3 +195,27 @@ class EventAudience(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.agency_id or self.user_id}"
+
+
+class IdempotentRequest(models.Model):
+    """A POST sent with an ``Idempotency-Key``: what it asked (a digest of its method, path
+    and body) and what it answered, so that a retry gets the same answer and creates
+    nothing new (activity/idempotency.py). ``status`` is empty while the first request
+    runs. Keys are the sender's own: two people may use the same one."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.PositiveSmallIntegerField(null=True, blank=True)
+    body = models.JSONField(null=True, blank=True, encoder=DjangoJSONEncoder)
+    headers = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="one_request_per_key"),
+        ]
+        indexes = [models.Index(fields=["user", "created_at"], name="idempotency_user_time")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key} → {self.status or 'running'}"

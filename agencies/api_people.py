@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from activity.idempotency import IdempotentPosts
 from agencies import access, selectors, services
 from agencies.invitations import is_invited
 from agencies.models import AgencyRole, Profession, Profile
@@ -103,7 +104,7 @@ class ManagesPeople(permissions.BasePermission):
         return view.detail or access.can_manage_people(request.user)
 
 
-class PersonViewSet(viewsets.GenericViewSet):
+class PersonViewSet(IdempotentPosts, viewsets.GenericViewSet):
     """The people of the caller's agency, for its agency admins."""
 
     lookup_value_regex = r"\d+"

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
+from activity.idempotency import IdempotentPosts
 from agencies import access, selectors, services
 from agencies.models import ApiToken, TokenScope
 from agencies.selectors import TokenState
@@ -89,7 +90,7 @@ class ManagesTokens(permissions.BasePermission):
         return view.detail or access.can_manage_people(request.user)
 
 
-class TokenViewSet(viewsets.GenericViewSet):
+class TokenViewSet(IdempotentPosts, viewsets.GenericViewSet):
     """The API tokens of the caller's agency's people, for its agency admins."""
 
     lookup_value_regex = r"\d+"

@@ -3,6 +3,8 @@
 Who may see what is decided in ``cases/access.py`` only; these models hold the data.
 """
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
@@ -21,6 +23,7 @@ PURPOSE_MAX_LENGTH = 500
 REASON_MAX_LENGTH = 500
 # Outcome counts: far above any real case, low enough that a slip of the keyboard is caught.
 OUTCOME_MAX = 100_000
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
 def too_long(what: str, limit: int, length: int) -> str:
@@ -131,6 +134,11 @@ class Case(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("case-detail", args=[self.pk])
+
+    @property
+    def version(self) -> str:
+        """What If-Match compares (activity.conditional): the last change, in microseconds."""
+        return str((self.updated_at - EPOCH) // dt.timedelta(microseconds=1))
 
 
 class CaseAgencyPermission(GroupObjectPermissionBase):

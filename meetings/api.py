@@ -12,6 +12,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from activity.conditional import IF_MATCH, etag, if_match
+from activity.idempotency import IdempotentPosts
 from agencies.api import AgencyRefSerializer, TaskForceRefSerializer
 from agencies.models import TaskForce
 from cases import access as case_access
@@ -171,7 +173,7 @@ def _window(request):
     )
 
 
-class MeetingViewSet(viewsets.GenericViewSet):
+class MeetingViewSet(IdempotentPosts, viewsets.GenericViewSet):
     """Meetings and trainings the caller's agency was invited to, open trainings, and every
     meeting of the task forces the caller coordinates."""
 
@@ -200,7 +202,7 @@ class MeetingViewSet(viewsets.GenericViewSet):
         ).data
         if conflicts is not None:
             body["conflicts"] = conflicts
-        return Response(body, status=status_code)
+        return Response(body, status=status_code, headers={"ETag": etag(meeting.version, body)})
 
     @extend_schema(
         parameters=[
@@ -230,7 +232,9 @@ class MeetingViewSet(viewsets.GenericViewSet):
     def retrieve(self, request, pk=None):
         return self._one(access.meeting_for(request.user, pk))
 
-    @extend_schema(request=MeetingWriteSerializer, responses=MeetingSerializer)
+    @extend_schema(
+        request=MeetingWriteSerializer, responses=MeetingSerializer, parameters=[IF_MATCH]
+    )
     def partial_update(self, request, pk=None):
         meeting = access.meeting_for(request.user, pk)
         serializer = MeetingWriteSerializer(data=request.data, partial=True)
@@ -241,7 +245,9 @@ class MeetingViewSet(viewsets.GenericViewSet):
                 raise serializers.ValidationError(
                     {fixed: ["This cannot change; cancel and schedule a new meeting."]}
                 )
-        meeting, conflicts = services.meeting_update(actor=request.user, meeting=meeting, **data)
+        meeting, conflicts = services.meeting_update(
+            actor=request.user, meeting=meeting, if_match=if_match(request), **data
+        )
         return self._one(meeting, conflicts=conflicts)
 
     @extend_schema(exclude=True)
@@ -323,7 +329,7 @@ class RegistrationSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
 
-class RegistrationsView(APIView):
+class RegistrationsView(IdempotentPosts, APIView):
     """Coordinators see every registration of a training; others see their own.
     POST registers the caller: confirmed while seats remain, waitlisted after."""
 

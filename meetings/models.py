@@ -112,6 +112,11 @@ class Meeting(models.Model):
         return reverse("meeting-detail", args=[self.pk])
 
     @property
+    def version(self) -> str:
+        """What If-Match compares (activity.conditional): every change raises the sequence."""
+        return str(self.sequence)
+
+    @property
     def is_training(self) -> bool:
         return self.kind == MeetingKind.TRAINING
 

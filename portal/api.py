@@ -12,8 +12,11 @@ from django.http import Http404, JsonResponse
 from django.views import defaults
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, pagination
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from activity.conditional import VersionConflict
+from activity.idempotency import Replayed
 from activity.pagination import DocumentedPageSize
 
 
@@ -44,16 +47,28 @@ class BodyTooLarge(exceptions.APIException):
         super().__init__(f"The body is over the limit of {limit:,} bytes; send less at once.")
 
 
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_code = "precondition_failed"
+    default_detail = "It changed since you read it; fetch it again and reapply your change."
+
+
 def exception_handler(exc, context):
     """Render every DRF error in the documented shape.
 
     A model or service ``ValidationError`` is bad input too: it becomes a 400, never a 500.
     A missing object says only "Not found.", whatever it was.
     """
+    if isinstance(exc, Replayed):
+        record = exc.record
+        headers = {**record.headers, "Idempotent-Replayed": "true"}
+        return Response(record.body, status=record.status, headers=headers)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
+    elif isinstance(exc, VersionConflict):
+        exc = PreconditionFailed()
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, RequestDataTooBig):

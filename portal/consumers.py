@@ -80,9 +80,7 @@ def _authenticate(scope):
             return NOBODY
         try:
             client = scope.get("client") or (None,)
-            user, token = BearerTokenAuthentication().authenticate_secret(
-                secret, address=client[0]
-            )
+            user, token = BearerTokenAuthentication().authenticate_secret(secret, address=client[0])
         except AuthenticationFailed:
             return NOBODY
         expires_at = token.expires_at

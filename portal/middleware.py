@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseRedirect, JsonResponse
+from django.middleware.http import ConditionalGetMiddleware
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 from django_otp.middleware import OTPMiddleware
@@ -137,3 +138,14 @@ class SecondFactorMiddleware:
         except Resolver404:
             return False
         return match.url_name in SECOND_STEP_ROUTES
+
+
+class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
+    """Django's conditional GET for the API only: every answer carries an ETag (the view's,
+    or a digest of the body), and a GET with a current If-None-Match answers 304 without
+    a body. Pages are left alone: they carry a CSRF token and change with every message."""
+
+    def process_response(self, request, response):
+        if not request.path.startswith("/api/"):
+            return response
+        return super().process_response(request, response)

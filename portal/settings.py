@@ -11,6 +11,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.openapi import OPENAPI
+from portal.redis_config import REDIS_LAYERS, caches, channel_layers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The API's ETags and 304s, computed on the final body.
+    "portal.middleware.ApiConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "servestatic.middleware.ServeStaticMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -147,50 +150,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Channel layer: Redis when REDIS_URL is set (several workers), in-memory otherwise.
-# pubsub (the default; README, "Channel layer") was faster from commit to frame than core,
-# which keeps a socket's messages in Redis for 60 s, past a worker's Redis blip.
-REDIS_LAYERS = {
-    "core": "channels_redis.core.RedisChannelLayer",
-    "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
-}
+# Channel layer and cache: Redis when REDIS_URL is set (several workers), in-process
+# otherwise (portal/redis_config.py).
 CHANNEL_LAYER = env.str("CHANNEL_LAYER", default="") or "pubsub"
 if CHANNEL_LAYER not in REDIS_LAYERS:
     raise ImproperlyConfigured(
         f"CHANNEL_LAYER={CHANNEL_LAYER!r} is unknown; use one of: {', '.join(REDIS_LAYERS)}"
     )
 REDIS_URL = env.str("REDIS_URL", default="")
-REDIS_SOCKET_TIMEOUT_SECONDS = env.int("REDIS_SOCKET_TIMEOUT", default=30)
-if REDIS_URL:
-    CHANNEL_LAYERS = {
-        "default": {
-            "BACKEND": REDIS_LAYERS[CHANNEL_LAYER],
-            "CONFIG": {
-                "hosts": [
-                    {
-                        "address": REDIS_URL,
-                        # Passed to redis-py by both layers; its default 100 is too few on core.
-                        "max_connections": env.int("REDIS_MAX_CONNECTIONS", default=1000),
-                        # core: an idle receive blocks 5 s in BZPOPMIN; a read timeout as
-                        # short crashes idle dashboards. pubsub polls with its own 0.1 s
-                        # timeout: there this bounds only PUBLISH and SUBSCRIBE.
-                        "socket_timeout": REDIS_SOCKET_TIMEOUT_SECONDS,
-                        "socket_keepalive": True,
-                        # On pubsub it also PINGs the idle subscription: a dead one reconnects.
-                        "health_check_interval": 30,
-                    }
-                ],
-                "prefix": "crossroads",
-                # core keeps every channel of a worker process under one Redis key, and
-                # drops what a group send finds past this capacity: an event for every
-                # agency is one message per agency group, all for the same key. The
-                # default 100 lost half of a broadcast to 200 agencies (pubsub ignores it).
-                "capacity": env.int("REDIS_CHANNEL_CAPACITY", default=2000),
-            },
-        }
-    }
-else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+CHANNEL_LAYERS = channel_layers(env, REDIS_URL, CHANNEL_LAYER)
+CACHES = caches(env, REDIS_URL)
 
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses a locked account or a throttled address before any
@@ -306,9 +275,20 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
+    "DEFAULT_THROTTLE_CLASSES": ["agencies.throttling.PrincipalRateThrottle"],
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "PAGE_SIZE": 50,
 }
+
+# Requests per token (or per person's session), reads and writes counted apart (README,
+# "Rate limits"). Past them: 429 with Retry-After.
+API_THROTTLE_RATES = {
+    "read": env.str("CROSSROADS_API_READ_RATE", default="1200/min"),
+    "write": env.str("CROSSROADS_API_WRITE_RATE", default="120/min"),
+}
+
+# How long a POST's Idempotency-Key is remembered (activity/idempotency.py).
+IDEMPOTENCY_KEY_HOURS = 24
 
 # The OpenAPI schema and its docs page: portal/openapi.py.
 SPECTACULAR_SETTINGS = OPENAPI

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.client import ClientHandler
 from rest_framework.test import APIClient
@@ -49,6 +50,13 @@ def pytest_report_header(config):
 def fast_password_hashing(settings):
     # Real hashing costs ~0.3 s a password; the tests are about access, not hashing.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_request_counts():
+    """The API's rate limits count in the cache, by token and person id, and ids come back
+    from test to test: each test starts with nothing counted (and production rates)."""
+    cache.clear()
 
 
 # A GET or HEAD never writes, except the audit record of a read (activity.services.audit_read)

@@ -6,6 +6,8 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from activity.conditional import IF_MATCH, etag, if_match
+from activity.idempotency import IdempotentPosts
 from agencies.api import AgencyRefSerializer, TaskForceRefSerializer
 from agencies.models import Agency, TaskForce
 from cases import access, selectors, services
@@ -120,7 +122,7 @@ class CaseUpdateSerializer(serializers.Serializer):
     charges_filed = serializers.IntegerField(min_value=0, max_value=OUTCOME_MAX, required=False)
 
 
-class CaseViewSet(viewsets.GenericViewSet):
+class CaseViewSet(IdempotentPosts, viewsets.GenericViewSet):
     """Cases the caller's agency was given. Opening a case makes the agency its lead."""
 
     filterset_class = CaseFilter
@@ -144,31 +146,42 @@ class CaseViewSet(viewsets.GenericViewSet):
         data = valid(CaseCreateSerializer, request.data)
         case = services.case_open(actor=request.user, **data)
         case, level = access.case_for(request.user, case.pk)
-        return Response(
-            CaseSerializer(case, context={"level": level}).data, status=status.HTTP_201_CREATED
-        )
+        return self._one(case, level, status.HTTP_201_CREATED)
+
+    def _one(self, case, level, status_code=status.HTTP_200_OK) -> Response:
+        data = CaseSerializer(case, context={"level": level}).data
+        return Response(data, status=status_code, headers={"ETag": etag(case.version, data)})
 
     @extend_schema(responses=CaseSerializer)
     def retrieve(self, request, pk=None):
         case, level = access.case_for(request.user, pk, queryset=self.get_queryset())
         services.case_record_read(actor=request.user, case=case)
-        return Response(CaseSerializer(case, context={"level": level}).data)
+        return self._one(case, level)
 
-    @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer)
+    @extend_schema(request=CaseUpdateSerializer, responses=CaseSerializer, parameters=[IF_MATCH])
     def partial_update(self, request, pk=None):
         case, _ = access.case_for(request.user, pk)
         data = valid(CaseUpdateSerializer, request.data)
         new_status = data.pop("status", None)
         reason = data.pop("status_reason", "")
+        # The version is checked once, by the first change: the second sees the first's.
+        expected = if_match(request)
         with transaction.atomic():
             if data:
-                case = services.case_update(actor=request.user, case=case, **data)
+                case = services.case_update(
+                    actor=request.user, case=case, if_match=expected, **data
+                )
+                expected = None
             if new_status:
                 case = services.case_change_status(
-                    actor=request.user, case=case, status=new_status, reason=reason
+                    actor=request.user,
+                    case=case,
+                    status=new_status,
+                    reason=reason,
+                    if_match=expected,
                 )
         case, level = access.case_for(request.user, pk, queryset=self.get_queryset())
-        return Response(CaseSerializer(case, context={"level": level}).data)
+        return self._one(case, level)
 
     @extend_schema(request=None, responses=None, exclude=True)
     def update(self, request, pk=None):
@@ -191,7 +204,7 @@ class ShareCreateSerializer(serializers.Serializer):
     expires_on = serializers.DateField(required=False, allow_null=True)
 
 
-class CaseAccessView(APIView):
+class CaseAccessView(IdempotentPosts, APIView):
     """Who has access to a case (any agency that sees it); sharing (managing agencies)."""
 
     @extend_schema(responses=ShareSerializer(many=True))

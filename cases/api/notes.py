@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from activity.idempotency import IdempotentPosts
 from agencies.api import AgencyRefSerializer
 from agencies.models import Agency
 from cases import access, services
@@ -78,7 +79,7 @@ def _note_queryset_extras(queryset):
     return queryset.select_related("author", "author_agency").prefetch_related("restricted_to")
 
 
-class CaseNotesView(APIView):
+class CaseNotesView(IdempotentPosts, APIView):
     """The notes of a case the caller's agency may read, newest first; adding a note."""
 
     # Named here so that the schema documents the cursor page and its parameters.
@@ -144,7 +145,7 @@ IF_MATCH_OPTIONAL = OpenApiParameter(
 )
 
 
-class NoteViewSet(viewsets.GenericViewSet):
+class NoteViewSet(IdempotentPosts, viewsets.GenericViewSet):
     """One note: read (with its ETag), edit (If-Match), redact, revisions."""
 
     serializer_class = NoteSerializer

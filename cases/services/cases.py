@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activity.clock import policy_today
+from activity.conditional import check_version
 from activity.kinds import EventKind
 from activity.services import audit_read, audit_record
 from agencies.access import acting_agency
@@ -110,13 +111,15 @@ def case_open(
 
 
 @transaction.atomic
-def case_update(*, actor, case: Case, **changes) -> Case:
-    """Edit a case's details and outcomes (managing agencies)."""
+def case_update(*, actor, case: Case, if_match: list[str] | None = None, **changes) -> Case:
+    """Edit a case's details and outcomes (managing agencies). With ``if_match`` (the
+    versions an If-Match named), only if the case is still at one of them."""
     require_level(actor, case, AccessLevel.MANAGE)
     unknown = set(changes) - CASE_FIELDS
     if unknown:
         raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
     case = Case.objects.select_for_update().get(pk=case.pk)
+    check_version(case.version, if_match)
     diff = {}
     for field, value in changes.items():
         if getattr(case, field) != value:
@@ -132,10 +135,13 @@ def case_update(*, actor, case: Case, **changes) -> Case:
 
 
 @transaction.atomic
-def case_change_status(*, actor, case: Case, status: str, reason: str = "") -> Case:
+def case_change_status(
+    *, actor, case: Case, status: str, reason: str = "", if_match: list[str] | None = None
+) -> Case:
     """Move a case along open → active → referred or closed, or reopen it; each step dated."""
     require_level(actor, case, AccessLevel.MANAGE)
     case = Case.objects.select_for_update().get(pk=case.pk)
+    check_version(case.version, if_match)
     if status not in CaseStatus.values:
         raise ValidationError({"status": f"Choose one of: {', '.join(CaseStatus.values)}."})
     reason = (reason or "").strip()

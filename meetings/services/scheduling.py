@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activity import live
+from activity.conditional import check_version
 from activity.kinds import EventKind
 from activity.services import audit_record
 from agencies.models import Agency, Profession, TaskForce
@@ -216,11 +217,16 @@ def meeting_schedule(
 
 
 @transaction.atomic
-def meeting_update(*, actor, meeting: Meeting, invited_agencies=None, **changes):
+def meeting_update(
+    *, actor, meeting: Meeting, invited_agencies=None, if_match: list[str] | None = None, **changes
+):
     """Change a meeting (coordinators). Moving it resets every answer to pending; every
-    change raises its iCalendar SEQUENCE. Returns the meeting and its conflicts."""
+    change raises its iCalendar SEQUENCE. With ``if_match`` (the versions an If-Match
+    named), only if the meeting is still at one of them. Returns the meeting and its
+    conflicts."""
     access.require_coordinator(actor, meeting)
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    check_version(meeting.version, if_match)
     if meeting.is_cancelled:
         raise ValidationError("A cancelled meeting cannot change.")
     if (
