@@ -67,3 +67,13 @@ from agencies.services.tokens import (  # noqa: F401
     token_issue,
     token_revoke,
 )
+from agencies.services.webhooks import (  # noqa: F401
+    webhook_attempt_record,
+    webhook_create,
+    webhook_delete,
+    webhook_disable_failing,
+    webhook_queue,
+    webhook_rotate_secret,
+    webhook_update,
+    webhook_withhold,
+)
