@@ -2,7 +2,19 @@
 
 from django.conf import settings
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import Case, Prefetch, Q, QuerySet, TextChoices, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    TextChoices,
+    Value,
+    When,
+)
+from django.http import Http404
 
 from activity.models import AuditRecord
 from agencies import access
@@ -14,6 +26,7 @@ from agencies.models import (
     TaskForce,
     TaskForceMembership,
 )
+from agencies.webhook_models import DeliveryState, WebhookAttempt, WebhookEndpoint
 
 
 def agency_list() -> QuerySet[Agency]:
@@ -140,3 +153,31 @@ def viewer_time_zone(user) -> str:
     if profile is None:
         return settings.TIME_ZONE
     return profile.time_zone or agency_time_zone(profile.agency_id)
+
+
+def webhook_list(user):
+    """The endpoints ``user`` manages, each with its latest attempt, in one query."""
+    latest = WebhookAttempt.objects.filter(endpoint=OuterRef("pk")).order_by("-id")
+    return (
+        access.visible_webhooks(user)
+        .annotate(
+            last_attempt_at=Subquery(latest.values("attempted_at")[:1]),
+            last_status_code=Subquery(latest.values("status_code")[:1]),
+            last_succeeded=Subquery(latest.values("succeeded")[:1]),
+            pending=Count("queue", filter=Q(queue__state=DeliveryState.PENDING)),
+        )
+        .order_by("id")
+    )
+
+
+def webhook_one(user, pk):
+    """One endpoint ``user`` manages, with what ``webhook_list`` adds; 404 otherwise."""
+    try:
+        return webhook_list(user).get(pk=pk)
+    except (WebhookEndpoint.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def webhook_attempts(endpoint):
+    """The endpoint's delivery log, newest first."""
+    return WebhookAttempt.objects.filter(endpoint=endpoint).order_by("-id")
