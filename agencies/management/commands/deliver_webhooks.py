@@ -5,7 +5,7 @@ import threading
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 
 from agencies.webhooks.delivery import deliver_due
 
@@ -24,12 +24,22 @@ class Command(BaseCommand):
 
     def handle(self, *args, once=False, **options):
         stop = threading.Event()
+        previous = {}
         if threading.current_thread() is threading.main_thread():
             for signum in (signal.SIGTERM, signal.SIGINT):
-                signal.signal(signum, lambda *_: stop.set())
+                previous[signum] = signal.signal(signum, lambda *_: stop.set())
+        try:
+            sent = self._loop(stop, once)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        if once or options.get("verbosity", 1) > 1:
+            self.stdout.write(f"{sent} webhook deliveries handled.")
+
+    def _loop(self, stop: threading.Event, once: bool) -> int:
         sent = 0
         while not stop.is_set():
-            close_old_connections()
+            self._fresh_connection()
             claimed = deliver_due(stop=stop)
             sent += claimed
             if claimed:
@@ -37,6 +47,12 @@ class Command(BaseCommand):
             if once:
                 break
             stop.wait(settings.WEBHOOK_POLL_SECONDS)
-        close_old_connections()
-        if once or options.get("verbosity", 1) > 1:
-            self.stdout.write(f"{sent} webhook deliveries handled.")
+        self._fresh_connection()
+        return sent
+
+    @staticmethod
+    def _fresh_connection() -> None:
+        # A long-running process drops a connection that broke or aged out, as Django does
+        # between requests; never inside a transaction (a test's, or a caller's).
+        if not connection.in_atomic_block:
+            close_old_connections()
