@@ -43,7 +43,11 @@ run: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py migrate --noinput
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py seed_demo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py end_expired_shares
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/uvicorn portal.asgi:application --host $(HOST) --port $(PORT) --lifespan off --timeout-graceful-shutdown 10
+	@# The webhook worker runs beside the server and stops with it, however the server ends.
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/python manage.py deliver_webhooks & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/uvicorn portal.asgi:application --host $(HOST) --port $(PORT) --lifespan off --timeout-graceful-shutdown 10; \
+	status=$$?; kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit $$status
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

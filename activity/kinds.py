@@ -29,6 +29,8 @@ class EventKind(models.TextChoices):
     TRAINING_REGISTRATION = "training.registration", "Training registration"  # + {"status"}
     # Task forces (subject: the task force). Payload: {"task_force", "agency", "change"}
     TASKFORCE_MEMBERSHIP = "taskforce.membership", "Task force membership"
+    # Webhooks (subject: the endpoint), to its agency. Payload: {"webhook": {"id", "url"}}
+    WEBHOOK_DISABLED = "webhook.disabled", "Webhook disabled"  # + {"reason"}
 
 
 # The keys every payload of a kind carries; a payload may add more.
@@ -47,4 +49,5 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
     EventKind.MEETING_WITHDRAWN: frozenset({"meeting", "reason"}),
     EventKind.TRAINING_REGISTRATION: frozenset({"meeting", "registration"}),
     EventKind.TASKFORCE_MEMBERSHIP: frozenset({"task_force", "agency", "role", "change"}),
+    EventKind.WEBHOOK_DISABLED: frozenset({"webhook", "reason"}),
 }

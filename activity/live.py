@@ -16,6 +16,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.dispatch import Signal
 
 from activity.clock import policy_today
 from activity.kinds import PAYLOAD_KEYS
@@ -27,6 +28,15 @@ logger = logging.getLogger(__name__)
 # Ids are 64-bit signed integers (BigAutoField) in every database the portal runs on: a larger
 # number cannot name an event and overflows the query.
 LARGEST_ID = 2**63 - 1
+
+
+published = Signal()
+"""An event was stored, inside the transaction that stored it.
+
+Sent by ``publish`` with ``event`` and ``agency_ids`` (its agency audience). The agencies app
+queues the event for its agencies' webhook endpoints in the same transaction, so a queued
+delivery exists exactly when the event does.
+"""
 
 
 def parse_since(raw: str) -> int:
@@ -130,6 +140,7 @@ def publish(
         + [EventAudience(event=event, user_id=u) for u in user_ids]
     )
     event.refresh_from_db(fields=["created_at"])
+    published.send(sender=Event, event=event, agency_ids=agency_ids)
     message = {"type": "event.forward", "event": frame(event)}
     groups = [agency_group(a) for a in agency_ids] + [user_group(u) for u in user_ids]
     transaction.on_commit(lambda: _send(groups, message))
@@ -188,12 +199,24 @@ def scrub(*, detail, fields: Iterable[str]) -> None:
         event.save(update_fields=["payload"])
 
 
+def _in_force() -> models.Q:
+    return models.Q(until__isnull=True) | models.Q(until__gte=policy_today())
+
+
+def agency_sees(*, event_id: int, agency_id: int) -> bool:
+    """Whether the agency is in the event's audience today, as ``events_for`` decides it:
+    a webhook asks this just before it sends."""
+    return EventAudience.objects.filter(
+        _in_force(), event_id=event_id, agency_id=agency_id
+    ).exists()
+
+
 def events_for(*, user, agency_id: int | None, since: int = 0):
     """Events after ``since`` whose audience includes the person or their agency, leaving
     out audience rows past their ``until``: one indexed subquery on the audience."""
     audience = models.Q(user_id=user.pk)
     if agency_id is not None:
         audience |= models.Q(agency_id=agency_id)
-    in_force = models.Q(until__isnull=True) | models.Q(until__gte=policy_today())
+    in_force = _in_force()
     ids = EventAudience.objects.filter(audience, in_force, event_id__gt=since).values("event_id")
     return Event.objects.filter(pk__in=ids).order_by("id")

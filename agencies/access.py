@@ -7,6 +7,9 @@ currently shares a task force with it (their own agency included).
 The people rule: an agency's admins manage its people (below); nobody else's. The same
 admins manage the API tokens their people's integrations use.
 
+The webhook rule: an agency's admins see and manage its webhook endpoints; for anyone else
+an endpoint does not exist (404).
+
 The audit rule: an agency admin reads the audit records of their own agency (what its
 people did, and what they were refused), a superuser every record, nobody else any.
 """
@@ -16,7 +19,13 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from activity.models import AuditRecord
-from agencies.models import Agency, ApiToken, Profile, TaskForceMembership
+from agencies.models import (
+    Agency,
+    ApiToken,
+    Profile,
+    TaskForceMembership,
+    WebhookEndpoint,
+)
 
 
 def acting_agency(user) -> Agency | None:
@@ -158,3 +167,37 @@ def visible_audit_records(user) -> QuerySet[AuditRecord]:
     if agency is None:
         return AuditRecord.objects.none()
     return AuditRecord.objects.filter(agency_id=agency.pk)
+
+
+# Webhooks: an agency's admins manage its endpoints, nobody else sees them.
+
+
+def can_manage_webhooks(user) -> bool:
+    """Agency admins of an active agency register and manage its webhook endpoints."""
+    return can_manage_people(user)
+
+
+def require_webhook_manager(user) -> Agency:
+    """The agency whose endpoints ``user`` manages; ``PermissionDenied`` for anyone else."""
+    if not can_manage_webhooks(user):
+        raise PermissionDenied("Only your agency's admins manage its webhooks.")
+    return user.profile.agency
+
+
+def visible_webhooks(user) -> QuerySet[WebhookEndpoint]:
+    """The endpoints of the agency ``user`` is an admin of; none for anyone else."""
+    if not can_manage_webhooks(user):
+        return WebhookEndpoint.objects.none()
+    return WebhookEndpoint.objects.filter(agency_id=user.profile.agency_id)
+
+
+def webhook_for(user, pk) -> WebhookEndpoint:
+    """One endpoint ``user`` manages; 404 whether it belongs to another agency or to none."""
+    try:
+        return visible_webhooks(user).select_related("agency").get(pk=pk)
+    except (WebhookEndpoint.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def can_manage_webhook(user, endpoint: WebhookEndpoint) -> bool:
+    return can_manage_webhooks(user) and endpoint.agency_id == user.profile.agency_id

@@ -317,3 +317,12 @@ class AccountLock(models.Model):
     def __str__(self) -> str:
         locked = formats.date_format(timezone.localtime(self.locked_at), "SHORT_DATETIME_FORMAT")
         return f"{self.username} (locked {locked})"
+
+
+# Webhook endpoints, their queue and their delivery log live in their own module.
+from agencies.webhook_models import (  # noqa: E402, F401
+    DeliveryState,
+    WebhookAttempt,
+    WebhookDelivery,
+    WebhookEndpoint,
+)

@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
     CharField,
+    Count,
     OuterRef,
     Prefetch,
     Q,
@@ -16,6 +17,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
+from django.http import Http404
 from django.utils import timezone
 
 from activity.models import AuditRecord
@@ -29,6 +31,7 @@ from agencies.models import (
     TaskForce,
     TaskForceMembership,
 )
+from agencies.webhook_models import DeliveryState, WebhookAttempt, WebhookEndpoint
 
 
 def agency_list() -> QuerySet[Agency]:
@@ -187,3 +190,31 @@ def viewer_time_zone(user) -> str:
     if profile is None:
         return settings.TIME_ZONE
     return profile.time_zone or agency_time_zone(profile.agency_id)
+
+
+def webhook_list(user):
+    """The endpoints ``user`` manages, each with its latest attempt, in one query."""
+    latest = WebhookAttempt.objects.filter(endpoint=OuterRef("pk")).order_by("-id")
+    return (
+        access.visible_webhooks(user)
+        .annotate(
+            last_attempt_at=Subquery(latest.values("attempted_at")[:1]),
+            last_status_code=Subquery(latest.values("status_code")[:1]),
+            last_succeeded=Subquery(latest.values("succeeded")[:1]),
+            pending=Count("queue", filter=Q(queue__state=DeliveryState.PENDING)),
+        )
+        .order_by("id")
+    )
+
+
+def webhook_one(user, pk):
+    """One endpoint ``user`` manages, with what ``webhook_list`` adds; 404 otherwise."""
+    try:
+        return webhook_list(user).get(pk=pk)
+    except (WebhookEndpoint.DoesNotExist, ValueError, TypeError) as exc:
+        raise Http404 from exc
+
+
+def webhook_attempts(endpoint):
+    """The endpoint's delivery log, newest first."""
+    return WebhookAttempt.objects.filter(endpoint=endpoint).order_by("-id")

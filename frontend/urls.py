@@ -14,6 +14,7 @@ from frontend import (
     signin,
     tokens,
     views,
+    webhooks,
 )
 
 urlpatterns = [
@@ -106,6 +107,23 @@ urlpatterns = [
         people.person_resend_invitation,
         name="person-resend-invitation",
     ),
+    path("agency/webhooks/", webhooks.webhook_list, name="webhook-list"),
+    path("agency/webhooks/new/", webhooks.webhook_create, name="webhook-create"),
+    path("agency/webhooks/<int:pk>/", webhooks.webhook_detail, name="webhook-detail"),
+    path(
+        "agency/webhooks/<int:pk>/enable/",
+        webhooks.webhook_set_enabled,
+        {"enabled": True},
+        name="webhook-enable",
+    ),
+    path(
+        "agency/webhooks/<int:pk>/disable/",
+        webhooks.webhook_set_enabled,
+        {"enabled": False},
+        name="webhook-disable",
+    ),
+    path("agency/webhooks/<int:pk>/rotate/", webhooks.webhook_rotate, name="webhook-rotate"),
+    path("agency/webhooks/<int:pk>/delete/", webhooks.webhook_delete, name="webhook-delete"),
     path("welcome/<str:uidb64>/<str:token>/", people.invitation_accept, name="invitation-accept"),
     path("audit/", audit.audit_trail, name="audit-trail"),
     path("audit/export.csv", audit.audit_export, name="audit-export"),

@@ -36,6 +36,10 @@ OPENAPI = {
         {"name": "events", "description": "The live event stream, resumed with ?since=."},
         {"name": "people", "description": "Your agency's people (agency admins)."},
         {"name": "tokens", "description": "Your agency's API tokens (agency admins)."},
+        {
+            "name": "webhooks",
+            "description": "Your agency's webhook endpoints and their deliveries (agency admins).",
+        },
         {"name": "audit", "description": "Your agency's audit trail (agency admins)."},
     ],
     # Enums as components (drf-spectacular's default hook), then every operation's errors.

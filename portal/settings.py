@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from portal.openapi import OPENAPI
 from portal.redis_config import REDIS_LAYERS, caches, channel_layers
+from portal.webhook_settings import webhook_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -207,8 +208,7 @@ STORAGES = {
         )
     },
 }
-# ServeStatic (WhiteNoise's fork with native ASGI support) serves the apps' static folders
-# in development and the collected, hashed and compressed files in production.
+# ServeStatic serves the apps' static files in development, hashed and compressed in production.
 
 # Hardening for anything that is not a developer's machine. Behind a TLS-terminating proxy
 # set DJANGO_SECURE_PROXY_SSL_HEADER=true so Django knows the original request was HTTPS.
@@ -355,16 +355,16 @@ DEFAULT_FROM_EMAIL = env.str(
 PASSWORD_RESET_TIMEOUT = 60 * 60
 INVITATION_TIMEOUT = env.int("CROSSROADS_INVITATION_DAYS", default=3) * 24 * 60 * 60
 
-# The dashboard socket pings this often; a peer silent for two intervals is dropped.
+# The dashboard socket pings this often (a peer silent for two intervals is dropped); at
+# most DASHBOARD_REPLAY_LIMIT missed events are replayed on reconnect, older ones from the API.
 DASHBOARD_HEARTBEAT_SECONDS = env.int("CROSSROADS_HEARTBEAT_SECONDS", default=25)
-# At most this many missed events are replayed on reconnect; older ones come from the API.
 DASHBOARD_REPLAY_LIMIT = 500
 
-# API tokens expire; integrations ask for a new one before then.
-API_TOKEN_DEFAULT_DAYS = env.int("CROSSROADS_API_TOKEN_DAYS", default=90)
+API_TOKEN_DEFAULT_DAYS = env.int("CROSSROADS_API_TOKEN_DAYS", default=90)  # then ask anew
+# Webhooks: the network policy, timeouts, backoff and disabling (portal/webhook_settings.py).
+globals().update(webhook_settings(env))
 
-# One password for every demo account created by `manage.py seed_demo`.
-DEMO_PASSWORD = env.str("CROSSROADS_DEMO_PASSWORD", default="crossroads-demo")
+DEMO_PASSWORD = env.str("CROSSROADS_DEMO_PASSWORD", default="crossroads-demo")  # seed_demo's
 
 HOTLINE_NAME = "National Human Trafficking Hotline"
 HOTLINE_PHONE = "1-888-373-7888"

@@ -68,3 +68,13 @@ from agencies.services.tokens import (  # noqa: F401
     token_revoke,
     tokens_revoke_all,
 )
+from agencies.services.webhooks import (  # noqa: F401
+    webhook_attempt_record,
+    webhook_create,
+    webhook_delete,
+    webhook_disable_failing,
+    webhook_queue,
+    webhook_rotate_secret,
+    webhook_update,
+    webhook_withhold,
+)

@@ -9,7 +9,7 @@ from channels_redis.serializers import registry
 from activity import live
 from activity.kinds import PAYLOAD_KEYS, EventKind
 from agencies import services as agency_services
-from agencies.models import TaskForceMembership
+from agencies.models import TaskForceMembership, WebhookEndpoint
 from cases import services as case_services
 from cases.models import AccessLevel
 from meetings import services as meeting_services
@@ -73,6 +73,10 @@ def every_kind_happens(personas, case) -> None:
     meeting_services.meeting_cancel(actor=coordinator, meeting=training)
     membership = TaskForceMembership.objects.get(agency=member, left_on__isnull=True)
     agency_services.membership_end(actor=None, membership=membership)
+    endpoint = WebhookEndpoint.objects.create(
+        agency=personas.agency("manager"), url="https://hooks.example.org/", kinds=["case.updated"]
+    )
+    agency_services.webhook_disable_failing(endpoint=endpoint, reason="20 deliveries failed.")
 
 
 def test_every_kind_round_trips_through_json_and_the_redis_serialiser(

@@ -14,6 +14,7 @@ from django.urls import URLPattern
 from django.utils import timezone
 
 from agencies.invitations import invitation_path
+from agencies.models import WebhookEndpoint
 from agencies.services import token_issue
 from frontend import urls as frontend_urls
 from tests.agencies.factories import AgencyFactory, TaskForceFactory, person
@@ -62,6 +63,9 @@ PAGES = {
     "password_reset": (None, lambda p, o: "/password/reset/"),
     "password_reset_done": (None, lambda p, o: "/password/reset/sent/"),
     "password_reset_complete": (None, lambda p, o: "/password/reset/complete/"),
+    "webhook-list": ("people", lambda p, o: "/agency/webhooks/"),
+    "webhook-create": ("people", lambda p, o: "/agency/webhooks/new/"),
+    "webhook-detail": ("people", lambda p, o: f"/agency/webhooks/{webhook_of(p).pk}/"),
     "audit-trail": ("admin", lambda p, o: "/audit/"),
     "admin-index": ("admin", lambda p, o: "/admin/"),
     "admin-changelist": ("admin", lambda p, o: "/admin/auth/user/"),
@@ -89,6 +93,10 @@ NOT_PAGES = {
     "person-resend-invitation",
     "person-unlock",
     "person-mfa-reset",
+    "webhook-enable",
+    "webhook-disable",
+    "webhook-rotate",
+    "webhook-delete",
     "meeting-cancel",
     "meeting-occurrence",
     "meeting-minutes",
@@ -112,6 +120,13 @@ NOT_PAGES = {
 
 def manager_token(p):
     return token_issue(actor=None, user=p.user("manager"), name="Records sync")[0]
+
+
+def webhook_of(personas) -> WebhookEndpoint:
+    endpoint, _ = WebhookEndpoint.objects.get_or_create(
+        agency=personas.agency("manager"), url="https://hooks.example.org/", kinds=["case.updated"]
+    )
+    return endpoint
 
 
 def invitation_link(agency) -> str:
