@@ -240,3 +240,17 @@ def test_me_writes_nothing(personas):
     assert writes == []
     # No subscription yet: the URL appears once the person creates one.
     assert response.json()["calendar_feed_url"] is None
+
+
+def test_the_active_filter_takes_a_boolean_or_answers_400(api_client, personas):
+    """Found by `make fuzz`: ``?active=null`` answered every agency, unfiltered."""
+    AgencyFactory(active=False)
+    api_client.force_login(personas.user("member"))
+    everyone = api_client.get("/api/v1/agencies/").json()["count"]
+    inactive = api_client.get("/api/v1/agencies/?active=false").json()["count"]
+    assert inactive == 1
+    assert api_client.get("/api/v1/agencies/?active=true").json()["count"] == everyone - 1
+    for word in ("null", "yes", "2"):
+        response = api_client.get(f"/api/v1/agencies/?active={word}")
+        assert response.status_code == 400, word
+        assert list(response.json()["fields"]) == ["active"]
