@@ -337,3 +337,26 @@ def test_text_is_a_json_string_not_a_number(schema, personas, shared_case):
     response = manager.patch(f"/api/v1/cases/{shared_case.pk}/", {"title": 42}, format="json")
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["title"]
+
+
+def test_an_empty_filter_is_documented_and_read_as_not_given(schema, personas):
+    """Found by `make fuzz`: ``?kind=`` answered the whole list where the schema's enum
+    allows no empty value; django-filter reads it as "not given", and the schema now says so."""
+    parameters = schema["paths"]["/api/v1/agencies/"]["get"]["parameters"]
+    kind = next(p for p in parameters if p["name"] == "kind")
+    assert kind["allowEmptyValue"] is True
+    assert not any(p.get("allowEmptyValue") for p in parameters if p["name"].startswith("page"))
+    manager = api_client(personas, "manager")
+    everyone = manager.get("/api/v1/agencies/").json()["count"]
+    response = manager.get("/api/v1/agencies/", {"kind": ""})
+    assert response.json()["count"] == everyone
+    conforms(schema, "/api/v1/agencies/", "get", response)
+
+
+def test_a_path_with_a_line_break_under_api_answers_json_404(personas):
+    """Found by `make fuzz`: a line break in a path id fell past the API's catch-all and
+    answered an HTML page."""
+    response = api_client(personas, "manager").post("/api/v1/people/1%0A%C3%A0/invitation/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
