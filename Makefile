@@ -11,7 +11,7 @@ PORT ?= 8000
 # takes (`make lock` renews it after a change of pyproject.toml; `make audit` checks it).
 LOCK := requirements.lock
 
-.PHONY: run test lint lock audit bench clean
+.PHONY: run test lint lock audit fuzz bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Schemathesis against the running app: a fresh SQLite database in a temporary directory with
+# the demo data, uvicorn on a free port, a liaison's write token; every operation and the
+# stateful links of the schema, with a fixed seed (tests/fuzz/run_schemathesis.py).
+fuzz: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.fuzz.run_schemathesis $(FUZZ_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

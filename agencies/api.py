@@ -8,6 +8,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
+from activity.inputs import StrictBooleanFilter
 from agencies import access, selectors
 from agencies.models import Agency, AgencyKind, Profile, TaskForce, TaskForceMembership
 
@@ -97,6 +98,7 @@ class AgencyFilter(django_filters.FilterSet):
         label="Current members of this task force (id)",
     )
     search = django_filters.CharFilter(method="filter_search", label="Name or short name")
+    active = StrictBooleanFilter()
 
     class Meta:
         model = Agency

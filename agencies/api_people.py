@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
 from activity.idempotency import IdempotentPosts
+from activity.inputs import TextField
 from agencies import access, selectors, services
 from agencies.invitations import is_invited
 from agencies.models import AgencyRole, Profession, Profile
@@ -66,18 +67,18 @@ class PersonInvitedSerializer(PersonSerializer):
 class PersonChangeSerializer(serializers.Serializer):
     """What an agency admin changes of a person of their agency."""
 
-    title = serializers.CharField(max_length=120, required=False, allow_blank=True)
+    title = TextField(max_length=120, required=False, allow_blank=True)
     profession = serializers.ChoiceField(choices=Profession.choices, required=False)
     role = serializers.ChoiceField(choices=AgencyRole.choices, required=False)
     is_agency_admin = serializers.BooleanField(required=False)
 
 
 class PersonInviteSerializer(serializers.Serializer):
-    username = serializers.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
+    username = TextField(max_length=150, validators=[UnicodeUsernameValidator()])
     email = serializers.EmailField(max_length=254)
-    first_name = serializers.CharField(max_length=150)
-    last_name = serializers.CharField(max_length=150)
-    title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    first_name = TextField(max_length=150)
+    last_name = TextField(max_length=150)
+    title = TextField(max_length=120, required=False, allow_blank=True, default="")
     profession = serializers.ChoiceField(choices=Profession.choices)
     role = serializers.ChoiceField(choices=AgencyRole.choices, default=AgencyRole.MEMBER)
     is_agency_admin = serializers.BooleanField(default=False)

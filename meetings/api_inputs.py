@@ -3,6 +3,7 @@ of the models (a 5,000-character title is a 400 with the field's message, not a 
 
 from rest_framework import serializers
 
+from activity.inputs import TextField
 from agencies.models import Agency, Profession, TaskForce
 from meetings.models import (
     AGENDA_MAX_LENGTH,
@@ -19,16 +20,14 @@ from meetings.models import (
 
 
 class MeetingWriteSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+    title = TextField(max_length=TITLE_MAX_LENGTH)
     task_force = serializers.PrimaryKeyRelatedField(queryset=TaskForce.objects.all())
     kind = serializers.ChoiceField(choices=MeetingKind.choices)
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
-    timezone = serializers.CharField(required=False, max_length=64)
-    agenda = serializers.CharField(required=False, allow_blank=True, max_length=AGENDA_MAX_LENGTH)
-    location = serializers.CharField(
-        required=False, allow_blank=True, max_length=LOCATION_MAX_LENGTH
-    )
+    timezone = TextField(required=False, max_length=64)
+    agenda = TextField(required=False, allow_blank=True, max_length=AGENDA_MAX_LENGTH)
+    location = TextField(required=False, allow_blank=True, max_length=LOCATION_MAX_LENGTH)
     video_url = serializers.URLField(
         required=False, allow_blank=True, max_length=VIDEO_LINK_MAX_LENGTH
     )
@@ -36,31 +35,29 @@ class MeetingWriteSerializer(serializers.Serializer):
         queryset=Agency.objects.all(), many=True, required=False
     )
     invite_all = serializers.BooleanField(required=False, default=False)
-    recurrence = serializers.CharField(required=False, allow_blank=True, max_length=RULE_MAX_LENGTH)
+    recurrence = TextField(required=False, allow_blank=True, max_length=RULE_MAX_LENGTH)
     case = serializers.IntegerField(required=False, allow_null=True)
     confidential = serializers.BooleanField(required=False, default=False)
     open_to_all = serializers.BooleanField(required=False, default=False)
-    topics = serializers.CharField(required=False, allow_blank=True, max_length=TOPICS_MAX_LENGTH)
+    topics = TextField(required=False, allow_blank=True, max_length=TOPICS_MAX_LENGTH)
     capacity = serializers.IntegerField(required=False, allow_null=True, min_value=0)
     registration_deadline = serializers.DateTimeField(required=False, allow_null=True)
     eligible_professions = serializers.ListField(
         child=serializers.ChoiceField(choices=Profession.choices), required=False
     )
-    minutes = serializers.CharField(required=False, allow_blank=True, max_length=MINUTES_MAX_LENGTH)
+    minutes = TextField(required=False, allow_blank=True, max_length=MINUTES_MAX_LENGTH)
 
 
 class RsvpSerializer(serializers.Serializer):
     response = serializers.ChoiceField(choices=[Answer.ACCEPTED, Answer.TENTATIVE, Answer.DECLINED])
     # Not given: the agency's current note and attendees stay.
-    note = serializers.CharField(required=False, allow_blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
-    attendees = serializers.CharField(
-        required=False, allow_blank=True, max_length=SHORT_TEXT_MAX_LENGTH
-    )
+    note = TextField(required=False, allow_blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
+    attendees = TextField(required=False, allow_blank=True, max_length=SHORT_TEXT_MAX_LENGTH)
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all(), required=False)
 
 
 class CancelSerializer(serializers.Serializer):
-    reason = serializers.CharField(
+    reason = TextField(
         required=False, allow_blank=True, max_length=SHORT_TEXT_MAX_LENGTH, default=""
     )
 

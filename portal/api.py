@@ -27,6 +27,14 @@ class PageNumberPagination(DocumentedPageSize, pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_query_param:
+                # Pages count from 1; a page that does not exist answers 404 (portal.schema).
+                parameter["schema"] = {"type": "integer", "minimum": 1, "default": 1}
+        return parameters
+
 
 def _first_message(data) -> str:
     if isinstance(data, list) and data:

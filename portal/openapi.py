@@ -42,10 +42,13 @@ OPENAPI = {
         },
         {"name": "audit", "description": "Your agency's audit trail (agency admins)."},
     ],
-    # Enums as components (drf-spectacular's default hook), then every operation's errors.
+    # Enums as components (drf-spectacular's default hook), then every operation's errors and
+    # the links between operations.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.schema.document_errors",
+        # OpenAPI links between operations (open a case -> read it, add a note -> edit it).
+        "portal.schema.add_links",
     ],
     "ENUM_NAME_OVERRIDES": {
         "AgencyKindEnum": "agencies.models.AgencyKind",

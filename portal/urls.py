@@ -2,7 +2,7 @@
 the health check."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from portal import api
@@ -31,7 +31,8 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
-    path("api/<path:rest>", api.json_not_found),
+    # Any path under /api/, even one with a line break (which <path:> does not match).
+    re_path(r"^api/", api.json_not_found),
     path("", include("frontend.urls")),
 ]
 

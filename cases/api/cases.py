@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from activity.conditional import IF_MATCH, etag, if_match
 from activity.idempotency import IdempotentPosts
+from activity.inputs import TextField
 from agencies.api import AgencyRefSerializer, TaskForceRefSerializer
 from agencies.models import Agency, TaskForce
 from cases import access, selectors, services
@@ -96,24 +97,20 @@ def _ref(obj, *names) -> dict:
 
 
 class CaseCreateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
+    title = TextField(max_length=TITLE_MAX_LENGTH)
     task_force = serializers.PrimaryKeyRelatedField(queryset=TaskForce.objects.all())
     kind = serializers.ChoiceField(choices=CaseKind.choices)
-    summary = serializers.CharField(
-        required=False, allow_blank=True, default="", max_length=SUMMARY_MAX_LENGTH
-    )
+    summary = TextField(required=False, allow_blank=True, default="", max_length=SUMMARY_MAX_LENGTH)
     priority = serializers.ChoiceField(choices=CasePriority.choices, default=CasePriority.NORMAL)
 
 
 class CaseUpdateSerializer(serializers.Serializer):
-    title = serializers.CharField(max_length=TITLE_MAX_LENGTH, required=False)
+    title = TextField(max_length=TITLE_MAX_LENGTH, required=False)
     kind = serializers.ChoiceField(choices=CaseKind.choices, required=False)
-    summary = serializers.CharField(required=False, allow_blank=True, max_length=SUMMARY_MAX_LENGTH)
+    summary = TextField(required=False, allow_blank=True, max_length=SUMMARY_MAX_LENGTH)
     priority = serializers.ChoiceField(choices=CasePriority.choices, required=False)
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
-    status_reason = serializers.CharField(
-        required=False, allow_blank=True, max_length=REASON_MAX_LENGTH
-    )
+    status_reason = TextField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH)
     victims_identified = serializers.IntegerField(
         min_value=0, max_value=OUTCOME_MAX, required=False
     )
@@ -200,7 +197,7 @@ class ShareSerializer(serializers.Serializer):
 class ShareCreateSerializer(serializers.Serializer):
     agency = serializers.PrimaryKeyRelatedField(queryset=Agency.objects.all())
     level = serializers.ChoiceField(choices=AccessLevel.choices)
-    purpose = serializers.CharField(max_length=PURPOSE_MAX_LENGTH)
+    purpose = TextField(max_length=PURPOSE_MAX_LENGTH)
     expires_on = serializers.DateField(required=False, allow_null=True)
 
 

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from activity.idempotency import IdempotentPosts
+from activity.inputs import TextField
 from agencies.api import AgencyRefSerializer
 from agencies.models import Agency
 from cases import access, services
@@ -46,7 +47,7 @@ class NoteSerializer(serializers.ModelSerializer):
 
 
 class NoteCreateSerializer(serializers.Serializer):
-    body = serializers.CharField(allow_blank=True, trim_whitespace=False)
+    body = TextField(allow_blank=True, trim_whitespace=False)
     visibility = serializers.ChoiceField(choices=NoteVisibility.choices, default="case")
     restricted_to = serializers.PrimaryKeyRelatedField(
         queryset=Agency.objects.all(), many=True, required=False, default=list
@@ -54,7 +55,7 @@ class NoteCreateSerializer(serializers.Serializer):
 
 
 class NoteUpdateSerializer(serializers.Serializer):
-    body = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    body = TextField(required=False, allow_blank=True, trim_whitespace=False)
     visibility = serializers.ChoiceField(choices=NoteVisibility.choices, required=False)
     restricted_to = serializers.PrimaryKeyRelatedField(
         queryset=Agency.objects.all(), many=True, required=False
@@ -62,7 +63,7 @@ class NoteUpdateSerializer(serializers.Serializer):
 
 
 class NoteRedactSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+    reason = TextField(max_length=REASON_MAX_LENGTH)
 
 
 class RevisionSerializer(serializers.Serializer):

@@ -145,13 +145,16 @@ def test_a_bad_filter_is_a_400_in_the_error_shape(api_client, personas):
     assert body["detail"].startswith("kind:")
 
 
-def test_lists_paginate_and_cap_the_page_size(api_client, personas):
+def test_lists_paginate_and_refuse_a_page_size_past_the_maximum(api_client, personas):
     AgencyFactory.create_batch(205)
     api_client.force_login(personas.user("member"))
     body = api_client.get("/api/v1/agencies/?page_size=2").json()
     assert (body["count"], len(body["results"])) == (212, 2)
     assert "page=2" in body["next"]
-    assert len(api_client.get("/api/v1/agencies/?page_size=1000").json()["results"]) == 200
+    assert len(api_client.get("/api/v1/agencies/?page_size=200").json()["results"]) == 200
+    response = api_client.get("/api/v1/agencies/?page_size=1000")
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["page_size"]
 
 
 def test_the_agency_list_runs_a_fixed_number_of_queries(
@@ -237,3 +240,17 @@ def test_me_writes_nothing(personas):
     assert writes == []
     # No subscription yet: the URL appears once the person creates one.
     assert response.json()["calendar_feed_url"] is None
+
+
+def test_the_active_filter_takes_a_boolean_or_answers_400(api_client, personas):
+    """Found by `make fuzz`: ``?active=null`` answered every agency, unfiltered."""
+    AgencyFactory(active=False)
+    api_client.force_login(personas.user("member"))
+    everyone = api_client.get("/api/v1/agencies/").json()["count"]
+    inactive = api_client.get("/api/v1/agencies/?active=false").json()["count"]
+    assert inactive == 1
+    assert api_client.get("/api/v1/agencies/?active=true").json()["count"] == everyone - 1
+    for word in ("null", "yes", "2"):
+        response = api_client.get(f"/api/v1/agencies/?active={word}")
+        assert response.status_code == 400, word
+        assert list(response.json()["fields"]) == ["active"]

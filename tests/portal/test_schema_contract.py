@@ -110,15 +110,33 @@ def test_every_page_size_names_its_default_and_maximum(schema):
     assert all(1 <= size["default"] <= size["maximum"] for size in sizes)
 
 
-def test_a_page_size_past_the_maximum_gets_the_maximum(personas, shared_case, monkeypatch):
+def test_a_page_size_within_the_maximum_is_honoured(personas, shared_case, monkeypatch):
     monkeypatch.setattr(NotesCursorPagination, "max_page_size", 2)
     for index in range(3):
         NoteFactory(actor=personas.user("manager"), case=shared_case, body=f"Note {index}")
     response = api_client(personas, "manager").get(
-        f"/api/v1/cases/{shared_case.pk}/notes/", {"page_size": 50}
+        f"/api/v1/cases/{shared_case.pk}/notes/", {"page_size": 2}
     )
     assert len(response.json()["results"]) == 2
     assert response.json()["next"]
+
+
+def test_a_page_size_outside_the_documented_range_is_a_400(schema, personas, shared_case):
+    """Found by `make fuzz`: ``page_size=201`` answered 200 rows where the schema's maximum
+    is 200, and ``page_size=0`` or ``abc`` the default page; both now name the parameter."""
+    manager = api_client(personas, "manager")
+    lists = [
+        ("/api/v1/cases/{id}/notes/", f"/api/v1/cases/{shared_case.pk}/notes/", 200),
+        ("/api/v1/cases/", "/api/v1/cases/", 200),
+        ("/api/v1/events/", "/api/v1/events/", 500),
+    ]
+    for path, url, maximum in lists:
+        for size in (maximum + 1, 0, -1, "abc", "", "9" * 5000):
+            response = manager.get(url, {"page_size": size})
+            assert response.status_code == 400, (path, size)
+            assert list(response.json()["fields"]) == ["page_size"]
+            conforms(schema, path, "get", response)
+        assert manager.get(url, {"page_size": maximum}).status_code == 200
 
 
 def test_cursor_pages_answer_the_page_the_schema_describes(
@@ -252,3 +270,93 @@ def test_only_the_coordinators_cancel_a_meeting_by_post(schema, personas, weekly
         conforms(schema, "/api/v1/meetings/{id}/cancel/", "post", response)
     weekly_meeting.refresh_from_db()
     assert not weekly_meeting.is_cancelled
+
+
+def test_a_page_that_does_not_exist_answers_the_documented_404(schema, personas, shared_case):
+    """Found by `make fuzz`: ``?page=0`` and a page past the last answered an undocumented
+    404. Pages count from 1 in the schema, and the 404 is documented on every numbered list."""
+    manager = api_client(personas, "manager")
+    for path in ("/api/v1/cases/", "/api/v1/agencies/", "/api/v1/task-forces/"):
+        page = next(p for p in schema["paths"][path]["get"]["parameters"] if p["name"] == "page")
+        assert page["schema"]["minimum"] == 1
+        for number in (0, 99):
+            response = manager.get(path, {"page": number})
+            assert response.status_code == 404, (path, number)
+            conforms(schema, path, "get", response)
+
+
+def test_an_if_match_that_is_no_etag_answers_the_documented_428(schema, personas, shared_case):
+    """Found by `make fuzz`: redacting with an optional If-Match that is not an ETag
+    (``W/"4J"``) answered 428, which only the operations requiring If-Match documented."""
+    note = NoteFactory(actor=personas.user("manager"), case=shared_case)
+    response = api_client(personas, "manager").post(
+        f"/api/v1/notes/{note.pk}/redact/", {"reason": "x"}, format="json", HTTP_IF_MATCH='W/"4J"'
+    )
+    assert response.status_code == 428
+    conforms(schema, "/api/v1/notes/{id}/redact/", "post", response)
+    note.refresh_from_db()
+    assert note.redacted_at is None
+
+
+def test_every_link_leads_to_an_operation_of_the_schema(schema):
+    operations = {
+        operation["operationId"]: (path, operation)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+        if method in OPERATIONS
+    }
+    links = [
+        link
+        for methods in schema["paths"].values()
+        for method, operation in methods.items()
+        if method in OPERATIONS
+        for response in operation["responses"].values()
+        for link in response.get("links", {}).values()
+    ]
+    assert len(links) >= 20
+    for link in links:
+        path, operation = operations[link["operationId"]]
+        names = {p["name"] for p in operation.get("parameters", [])}
+        for parameter in link["parameters"]:
+            assert parameter.split(".", 1)[-1] in names, (link, path)
+
+
+def test_text_is_a_json_string_not_a_number(schema, personas, shared_case):
+    """Found by `make fuzz`: ``{"body": 0}`` saved the note "0" where the schema asks for a
+    string; every text input of the API now refuses a number, a boolean or a list."""
+    manager = api_client(personas, "manager")
+    notes = shared_case.notes.count()
+    for body in (0, 1.5, True, ["text"], {"text": "x"}):
+        response = manager.post(
+            f"/api/v1/cases/{shared_case.pk}/notes/", {"body": body}, format="json"
+        )
+        assert response.status_code == 400, body
+        assert list(response.json()["fields"]) == ["body"]
+        conforms(schema, "/api/v1/cases/{id}/notes/", "post", response)
+    assert shared_case.notes.count() == notes
+    response = manager.patch(f"/api/v1/cases/{shared_case.pk}/", {"title": 42}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["title"]
+
+
+def test_an_empty_filter_is_documented_and_read_as_not_given(schema, personas):
+    """Found by `make fuzz`: ``?kind=`` answered the whole list where the schema's enum
+    allows no empty value; django-filter reads it as "not given", and the schema now says so."""
+    parameters = schema["paths"]["/api/v1/agencies/"]["get"]["parameters"]
+    kind = next(p for p in parameters if p["name"] == "kind")
+    assert kind["allowEmptyValue"] is True
+    assert not any(p.get("allowEmptyValue") for p in parameters if p["name"].startswith("page"))
+    manager = api_client(personas, "manager")
+    everyone = manager.get("/api/v1/agencies/").json()["count"]
+    response = manager.get("/api/v1/agencies/", {"kind": ""})
+    assert response.json()["count"] == everyone
+    conforms(schema, "/api/v1/agencies/", "get", response)
+
+
+def test_a_path_with_a_line_break_under_api_answers_json_404(personas):
+    """Found by `make fuzz`: a line break in a path id fell past the API's catch-all and
+    answered an HTML page."""
+    response = api_client(personas, "manager").post("/api/v1/people/1%0A%C3%A0/invitation/")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
