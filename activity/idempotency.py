@@ -76,10 +76,12 @@ def claim(request) -> IdempotentRequest | None:
     """The record this request fills in, or ``None`` without a key; raises ``Replayed``,
     ``KeyReused`` or ``KeyInUse`` when the key was seen."""
     key = _key(request)
-    if key is None:
+    user = request.user
+    if key is None or not user.is_authenticated:
+        # Keys are each person's own; a public form (no sign-in) is idempotent by its own
+        # rule, e.g. one registration per e-mail address.
         return None
     now = timezone.now()
-    user = request.user
     IdempotentRequest.objects.filter(
         user=user, created_at__lt=now - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
     ).delete()
