@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from agencies import services
+from agencies.demo_integrations import seed_integrations
 from agencies.models import (
     Agency,
     AgencyKind,
@@ -306,6 +307,7 @@ def seed() -> list[str]:
         password_hash=password_hash,
         is_agency_admin=True,
     )
+    seed_integrations(agencies["KCPD"])
     if not User.objects.filter(username="admin").exists():
         admin = User(username="admin", email="admin@example.org", is_staff=True, is_superuser=True)
         admin.password = password_hash

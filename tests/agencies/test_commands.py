@@ -6,7 +6,14 @@ from django.core.management import CommandError, call_command
 
 from activity.models import AuditRecord
 from agencies.demo import AGENCIES, demo_usernames
-from agencies.models import Agency, MembershipRole, TaskForce, TaskForceMembership
+from agencies.models import (
+    Agency,
+    ApiToken,
+    MembershipRole,
+    TaskForce,
+    TaskForceMembership,
+    WebhookEndpoint,
+)
 from tests.conftest import bearer_client
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +154,19 @@ def test_the_demo_meetings_come_from_the_seeds():
     assert access.visible_meetings(users["kcpd.liaison"]).filter(pk=briefing.pk).exists()
     assert not access.visible_meetings(users["bcso.liaison"]).filter(pk=briefing.pk).exists()
     assert access.visible_meetings(users["httc.liaison"]).filter(pk=training.pk).exists()
+
+
+def test_the_demo_shows_kcpd_admins_an_integration_that_nobody_can_use(client, settings):
+    seed()
+    seed()
+    account = get_user_model().objects.get(username="kcpd.rms")
+    [token] = ApiToken.objects.filter(user=account)
+    [endpoint] = WebhookEndpoint.objects.filter(agency__short_name="KCPD")
+    assert token.scope == "write" and token.allowed_networks == ["10.20.0.0/16"]
+    assert not endpoint.enabled  # paused: its example.org host does not resolve
+    # The service account has no password: it works only through a token, whose secret
+    # the demo did not keep.
+    assert not client.login(username="kcpd.rms", password=settings.DEMO_PASSWORD)
+    admin = bearer_client(get_user_model().objects.get(username="kcpd.admin"))
+    listed = admin.get("/api/v1/tokens/").json()["results"]
+    assert [row["prefix"] for row in listed if row["username"] == "kcpd.rms"] == [token.prefix]

@@ -31,6 +31,8 @@ OBJECT_KEYS = (
     "changeable_meeting",
     "training",
     "colleague",
+    "token",
+    "webhook",
 )
 
 # Run inside the server's environment; prints one JSON object: per username, the ids of the
@@ -39,6 +41,7 @@ FIND_OBJECTS = """
 import json
 from django.contrib.auth import get_user_model
 from agencies.access import acting_agency
+from agencies.access import manageable_tokens, visible_webhooks
 from agencies.models import TaskForceMembership
 from cases import access as cases
 from cases.models import AccessLevel
@@ -88,6 +91,8 @@ for username in USERNAMES:
         "changeable_meeting": changeable.pk if changeable else None,
         "training": training.pk if training else None,
         "colleague": colleague,
+        "token": first(manageable_tokens(user).order_by("pk").values_list("pk", flat=True)),
+        "webhook": first(visible_webhooks(user).order_by("pk").values_list("pk", flat=True)),
     }
 print(json.dumps(found))
 """
@@ -162,6 +167,12 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
         page("person", "/agency/people/{colleague}/", "colleague")
         page("person-deactivate", "/agency/people/{colleague}/deactivate/", "colleague")
         page("audit", "/audit/")
+        page("tokens", "/agency/tokens/")
+        page("token-issue", "/agency/tokens/new/")
+        page("token-revoke", "/agency/tokens/{token}/revoke/", "token")
+        page("webhooks", "/agency/webhooks/")
+        page("webhook-create", "/agency/webhooks/new/")
+        page("webhook", "/agency/webhooks/{webhook}/", "webhook")
         return _resolved(o, wanted)
 
     page("case-open", "/cases/new/")
