@@ -17,8 +17,8 @@ from agencies.invitations import invitation_path
 from agencies.models import WebhookEndpoint
 from agencies.services import token_issue
 from frontend import urls as frontend_urls
-from tests.agencies.factories import AgencyFactory, TaskForceFactory, person
 from meetings import public, services
+from tests.agencies.factories import AgencyFactory, TaskForceFactory, person
 from tests.meetings.factories import MeetingFactory
 from tests.meetings.public_helpers import public_training, registrant
 
