@@ -16,7 +16,9 @@ def _locked(actor, registration: Registration) -> tuple[Meeting, Registration]:
     meeting = Meeting.objects.select_for_update().get(pk=registration.meeting_id)
     access.require_registrants(actor, meeting)
     registration = (
-        Registration.objects.select_for_update().select_related("user").get(pk=registration.pk)
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=registration.pk)
     )
     registration.meeting = meeting
     return meeting, registration
