@@ -162,6 +162,7 @@ class RegistrationCheck:
     allowed: bool
     reason: str = ""
     waitlist: bool = False
+    field: str = ""  # the input the refusal is about, if one
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -200,6 +201,74 @@ def can_register(user, meeting) -> RegistrationCheck:
     confirmed = sum(1 for r in held if r.status == RegistrationStatus.CONFIRMED)
     full = meeting.capacity is not None and confirmed >= meeting.capacity
     return RegistrationCheck(True, waitlist=full)
+
+
+def _closed_reason(meeting, now) -> str | None:
+    """Why a training takes no more registrations now, or ``None``."""
+    if not meeting.is_training:
+        return "Only trainings take registrations."
+    if meeting.is_cancelled:
+        return "This training is cancelled."
+    if meeting.registration_deadline and now > meeting.registration_deadline:
+        closed = date_format(timezone.localtime(meeting.registration_deadline), "DATETIME_FORMAT")
+        return f"Registration closed on {closed}."
+    if now >= meeting.starts_at:
+        return "Registration is closed: the training has begun."
+    return None
+
+
+def public_trainings() -> QuerySet[Meeting]:
+    """Trainings a coordinator opened to public registration: anyone sees them, signed in
+    or not (their title, days, place, topics, who is eligible and the seats left)."""
+    return Meeting.objects.filter(
+        kind=MeetingKind.TRAINING, public_registration=True, public_slug__isnull=False
+    )
+
+
+def public_training_for(slug) -> Meeting:
+    """The public training at ``slug``; 404 for any other (a training not open to the
+    public does not exist for the public)."""
+    meeting = public_trainings().select_related("task_force").filter(public_slug=slug).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def can_register_publicly(meeting, profession: str | None = None) -> RegistrationCheck:
+    """Whether a member of the public of ``profession`` may register now: the training is
+    open to public registration and not closed, and their profession is eligible (not
+    asked without one); past its capacity they join the waiting list."""
+    if not meeting.public_registration:
+        return RegistrationCheck(False, "This training does not take public registrations.")
+    reason = _closed_reason(meeting, timezone.now())
+    if reason:
+        return RegistrationCheck(False, reason)
+    eligible = meeting.eligible_professions
+    if profession is not None and eligible and profession not in eligible:
+        label = Profession(profession).label if profession in Profession.values else profession
+        return RegistrationCheck(
+            False,
+            f"This training is open to: {', '.join(meeting.eligible_profession_labels())}. "
+            f"It is not open to the profession you chose ({label.lower()}).",
+            field="profession",
+        )
+    held = meeting.registrations.exclude(status=RegistrationStatus.CANCELLED)
+    confirmed = held.filter(status=RegistrationStatus.CONFIRMED).count()
+    return RegistrationCheck(
+        True, waitlist=meeting.capacity is not None and confirmed >= meeting.capacity
+    )
+
+
+def can_see_registrants(user, meeting) -> bool:
+    """Registrants' names, e-mails and attendance are personal data: the task force's
+    coordinators see them (roster, CSV, certificates, export); everyone else sees counts."""
+    return can_manage(user, meeting)
+
+
+def require_registrants(user, meeting) -> None:
+    """403 for someone who sees the training but not its registrants."""
+    if not can_see_registrants(user, meeting):
+        raise PermissionDenied("Only the task force's coordinators see who registered.")
 
 
 def markable_action_item_ids(user, items) -> set[int]:

@@ -323,7 +323,7 @@ class MeetingViewSet(IdempotentPosts, viewsets.GenericViewSet):
 class RegistrationSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     status = serializers.CharField()
-    person = PersonRefSerializer(source="user")
+    person = PersonRefSerializer(source="user", allow_null=True)  # null: a member of the public
     agency = AgencyRefSerializer(source="user.profile.agency", allow_null=True, default=None)
     profession = serializers.CharField(source="user.profile.profession", default=None)
     created_at = serializers.DateTimeField()

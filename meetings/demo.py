@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agencies.models import Agency, Profession, TaskForce
-from meetings import services
+from meetings import demo_trainings, services
 from meetings.models import Meeting, MeetingKind
 
 User = get_user_model()
@@ -142,3 +142,4 @@ def seed() -> None:
                 Profession.ADVOCATE,
             ],
         )
+    demo_trainings.seed()

@@ -26,6 +26,8 @@ TOPICS_MAX_LENGTH = 2000
 MINUTES_MAX_LENGTH = 20000
 SHORT_TEXT_MAX_LENGTH = 500  # answer notes, who attends, action items, reasons
 RULE_MAX_LENGTH = 500
+REGISTRANT_TEXT_MAX_LENGTH = 200  # a public registrant's name, organisation, job title
+PHONE_MAX_LENGTH = 40
 
 
 class MeetingKind(models.TextChoices):
@@ -88,6 +90,11 @@ class Meeting(models.Model):
     capacity = models.PositiveIntegerField(null=True, blank=True)
     registration_deadline = models.DateTimeField(null=True, blank=True)
     eligible_professions = models.JSONField(default=list, blank=True)
+    # A training open to public registration has a page at /trainings/<public_slug>/ where
+    # people without an account register (meetings.services.public).
+    public_registration = models.BooleanField(default=False)
+    public_slug = models.SlugField(max_length=80, unique=True, null=True, blank=True)
+    organisers = models.CharField(max_length=LOCATION_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -218,16 +225,32 @@ class RegistrationStatus(models.TextChoices):
 
 
 class Registration(models.Model):
-    """A person's registration for a training. Past capacity they wait in line; the line
-    moves up, in order of registration, when someone cancels."""
+    """A person's registration for a training: a portal user (``user``), or a member of the
+    public who confirmed their e-mail address (``user`` empty, the registrant's own fields
+    filled). Both share one capacity and one line: past capacity they wait, and the line
+    moves up, in order of registration, when someone cancels. A registrant's personal data
+    is erased on request (``erased_at``); the seat, attendance and completion stay counted.
+    """
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="registrations")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="registrations"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="registrations",
     )
     status = models.CharField(max_length=10, choices=RegistrationStatus.choices)
+    name = models.CharField(max_length=REGISTRANT_TEXT_MAX_LENGTH, blank=True)
+    email = models.EmailField(max_length=254, blank=True)
+    phone = models.CharField(max_length=PHONE_MAX_LENGTH, blank=True)
+    organisation = models.CharField(max_length=REGISTRANT_TEXT_MAX_LENGTH, blank=True)
+    profession = models.CharField(max_length=32, choices=Profession.choices, blank=True)
+    job_title = models.CharField(max_length=REGISTRANT_TEXT_MAX_LENGTH, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    erased_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -236,12 +259,73 @@ class Registration(models.Model):
                 fields=["meeting", "user"],
                 condition=~Q(status=RegistrationStatus.CANCELLED),
                 name="one_live_registration_per_person",
-            )
+            ),
+            # One e-mail address holds one live registration per training: registering
+            # twice is one registration.
+            models.UniqueConstraint(
+                fields=["meeting", "email"],
+                condition=~Q(status=RegistrationStatus.CANCELLED) & ~Q(email=""),
+                name="one_live_registration_per_email",
+            ),
         ]
         indexes = [models.Index(fields=["meeting", "status", "id"], name="registration_line")]
 
     def __str__(self) -> str:
-        return f"{self.user} → {self.meeting_id} ({self.status})"
+        return f"Registration {self.pk} → {self.meeting_id} ({self.status})"
+
+    @property
+    def is_public(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def display_name(self) -> str:
+        if self.user_id is not None:
+            return self.user.get_full_name() or self.user.get_username()
+        return self.name or "(erased)"
+
+    @property
+    def contact_email(self) -> str:
+        return self.user.email if self.user_id is not None else self.email
+
+    @property
+    def organisation_name(self) -> str:
+        if self.user_id is not None:
+            profile = getattr(self.user, "profile", None)
+            return profile.agency.name if profile is not None else ""
+        return self.organisation
+
+    @property
+    def profession_value(self) -> str:
+        if self.user_id is not None:
+            profile = getattr(self.user, "profile", None)
+            return profile.profession if profile is not None else ""
+        return self.profession
+
+    def profession_label(self) -> str:
+        value = self.profession_value
+        return Profession(value).label if value in Profession.values else ""
+
+
+class Attendance(models.Model):
+    """A registrant checked in on one day of a training (by a coordinator at the door)."""
+
+    registration = models.ForeignKey(
+        Registration, on_delete=models.CASCADE, related_name="attendances"
+    )
+    day = models.DateField()
+    checked_in_at = models.DateTimeField(auto_now_add=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["day"]
+        constraints = [
+            models.UniqueConstraint(fields=["registration", "day"], name="one_check_in_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_id} on {self.day}"
 
 
 def new_feed_token() -> str:

@@ -5,7 +5,7 @@ import datetime as dt
 from django.db.models import Q, QuerySet
 
 from meetings import access
-from meetings.models import Meeting, Registration, RegistrationStatus
+from meetings.models import Meeting, MeetingStatus, Registration, RegistrationStatus
 
 
 def meeting_list(user) -> QuerySet[Meeting]:
@@ -42,6 +42,44 @@ def registrations_for(user, meeting: Meeting) -> QuerySet[Registration]:
 def confirmed_count(meeting: Meeting) -> int:
     """Seats taken (the list's prefetched registrations when there)."""
     return sum(1 for r in meeting.registrations.all() if r.status == RegistrationStatus.CONFIRMED)
+
+
+def seats_left(meeting: Meeting) -> int | None:
+    """Seats not taken (``None`` without a capacity); 0 means the waiting list."""
+    if meeting.capacity is None:
+        return None
+    taken = meeting.registrations.filter(status=RegistrationStatus.CONFIRMED).count()
+    return max(meeting.capacity - taken, 0)
+
+
+def public_training_list(*, now: dt.datetime) -> QuerySet[Meeting]:
+    """Public trainings still to begin, soonest first."""
+    return (
+        access.public_trainings()
+        .filter(status=MeetingStatus.SCHEDULED, starts_at__gt=now)
+        .select_related("task_force")
+        .order_by("starts_at", "id")
+    )
+
+
+def roster(meeting: Meeting, *, search: str = "") -> QuerySet[Registration]:
+    """A training's live registrations with their check-ins, for its coordinators; ``search``
+    finds people by name (a portal user's name or username too) or organisation."""
+    registrations = (
+        meeting.registrations.exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("user__profile__agency")
+        .prefetch_related("attendances")
+        .order_by("status", "name", "user__last_name", "user__first_name", "id")
+    )
+    for word in search.split()[:5]:
+        registrations = registrations.filter(
+            Q(name__icontains=word)
+            | Q(organisation__icontains=word)
+            | Q(user__first_name__icontains=word)
+            | Q(user__last_name__icontains=word)
+            | Q(user__username__icontains=word)
+        )
+    return registrations
 
 
 def action_items(meeting: Meeting):

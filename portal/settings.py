@@ -364,6 +364,19 @@ API_TOKEN_DEFAULT_DAYS = env.int("CROSSROADS_API_TOKEN_DAYS", default=90)  # the
 # Webhooks: the network policy, timeouts, backoff and disabling (portal/webhook_settings.py).
 globals().update(webhook_settings(env))
 
+# Public trainings (README, "Public trainings"): reads and registrations per address, per
+# e-mail address (past them: 429 with Retry-After), and the life of a confirmation link.
+PUBLIC_THROTTLE_RATES = {
+    "public_read": env.str("CROSSROADS_PUBLIC_READ_RATE", default="300/min"),
+    "public_address": env.str("CROSSROADS_PUBLIC_REGISTER_ADDRESS_RATE", default="20/hour"),
+    "public_email": env.str("CROSSROADS_PUBLIC_REGISTER_EMAIL_RATE", default="5/hour"),
+}
+PUBLIC_CONFIRM_HOURS = env.int("CROSSROADS_PUBLIC_CONFIRM_HOURS", default=48)
+# Where links in e-mails point (confirmation, cancellation, certificate).
+SITE_URL = env.str(
+    "CROSSROADS_SITE_URL",
+    default="http://127.0.0.1:8000" if DEBUG else f"https://{CROSSROADS_SITE_HOST}",
+)
 DEMO_PASSWORD = env.str("CROSSROADS_DEMO_PASSWORD", default="crossroads-demo")  # seed_demo's
 
 HOTLINE_NAME = "National Human Trafficking Hotline"

@@ -9,6 +9,13 @@ from meetings.services.answers import (  # noqa: F401
     action_item_set_done,
     meeting_rsvp,
 )
+from meetings.services.attendance import (  # noqa: F401
+    attendance_record,
+    certificate_record_download,
+    registrant_erase,
+    registrant_export,
+    registration_complete,
+)
 from meetings.services.cascades import (  # noqa: F401
     case_meeting_events_until,
     coordinator_events_retract,
@@ -28,6 +35,13 @@ from meetings.services.feeds import (  # noqa: F401
 from meetings.services.occurrences import (  # noqa: F401
     occurrence_cancel,
     occurrence_move,
+)
+from meetings.services.public import (  # noqa: F401
+    public_registration_cancel,
+    public_registration_confirm,
+    public_registration_request,
+    registrant_add,
+    training_set_public,
 )
 from meetings.services.scheduling import (  # noqa: F401
     meeting_cancel,

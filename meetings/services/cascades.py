@@ -34,7 +34,8 @@ def withdraw(meetings, agency_ids, *, actor, reason: str) -> None:
     for meeting in meetings:
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         registrations = list(
-            meeting.registrations.select_for_update()
+            # Only the registrations' rows are locked: their user is a nullable join now.
+            meeting.registrations.select_for_update(of=("self",))
             .filter(user__profile__agency_id__in=agency_ids)
             .exclude(status=RegistrationStatus.CANCELLED)
             .select_related("user")

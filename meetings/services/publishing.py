@@ -44,7 +44,7 @@ def publish_registration(registration: Registration, *, actor) -> None:
             "registration": {"id": registration.pk, "status": registration.status},
         },
         agency_ids=(),
-        user_ids={registration.user_id}
+        user_ids=({registration.user_id} - {None})
         | set(meeting.task_force.coordinators.values_list("pk", flat=True)),
         actor=actor,
     )

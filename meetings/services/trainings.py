@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from activity.services import audit_record
-from meetings import access
+from meetings import access, mail
 from meetings.models import (
     Meeting,
     Registration,
@@ -58,15 +58,24 @@ def end_registration(registration: Registration, meeting: Meeting, *, actor) -> 
             promoted.status = RegistrationStatus.CONFIRMED
             promoted.save(update_fields=["status"])
             publish_registration(promoted, actor=actor)
+            moved_up = promoted
+            transaction.on_commit(lambda: mail.send_moved_up(moved_up), robust=True)
     audit_record(
         actor=actor,
         action="training.registration_cancelled",
         target=meeting,
-        changes={
-            "user": registration.user.get_username(),
-            "promoted": promoted.user.get_username() if promoted else None,
-        },
+        changes={"registration": _named(registration), "promoted": _named(promoted)},
     )
+
+
+def _named(registration: Registration | None) -> str | None:
+    """A registration as the audit trail names it: a portal user by username, a member of
+    the public by the registration's number (their name is personal data)."""
+    if registration is None:
+        return None
+    if registration.user_id is not None:
+        return registration.user.get_username()
+    return f"registration {registration.pk}"
 
 
 @transaction.atomic

@@ -17,8 +17,10 @@ from agencies.invitations import invitation_path
 from agencies.models import WebhookEndpoint
 from agencies.services import token_issue
 from frontend import urls as frontend_urls
+from meetings import public, services
 from tests.agencies.factories import AgencyFactory, TaskForceFactory, person
 from tests.meetings.factories import MeetingFactory
+from tests.meetings.public_helpers import public_training, registrant
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +83,22 @@ PAGES = {
     "token-list": ("people", lambda p, o: "/agency/tokens/"),
     "token-issue": ("people", lambda p, o: "/agency/tokens/new/"),
     "token-revoke": ("people", lambda p, o: f"/agency/tokens/{manager_token(p).pk}/revoke/"),
+    "training-roster-page": ("meeting", lambda p, o: f"/meetings/{o.training.pk}/roster/"),
+    "training-public": ("meeting", lambda p, o: f"/meetings/{o.training.pk}/public/"),
+    "registrant-erase": (
+        "meeting",
+        lambda p, o: f"/meetings/{o.training.pk}/registrations/{o.registration.pk}/erase/",
+    ),
+    "public-trainings": (None, lambda p, o: "/trainings/"),
+    "public-training": (None, lambda p, o: f"/trainings/{o.training.public_slug}/"),
+    "public-registration-confirm": (
+        None,
+        lambda p, o: f"/trainings/confirm/{public.confirm_token(o.training, registrant(5))}/",
+    ),
+    "public-registration-cancel": (
+        None,
+        lambda p, o: f"/trainings/cancel/{public.registration_token(o.registration)}/",
+    ),
 }
 
 # Routes of frontend/urls.py that are not pages: forms post to them, or they answer files.
@@ -115,6 +133,12 @@ NOT_PAGES = {
     "signin-verify",
     "password_reset_confirm",
     "audit-export",
+    # Forms post to these, or they answer files (PDF, JSON): tests/meetings/test_attendance.py.
+    "training-check-in",
+    "training-complete",
+    "training-certificate",
+    "registrant-export",
+    "public-certificate",
 }
 
 
@@ -158,6 +182,10 @@ def pages(personas, shared_case, case_notes):
     admin.is_staff = True
     admin.save()
     people_admin = person(personas.agency("manager"), is_agency_admin=True)
+    course = public_training(personas)
+    registration = services.registrant_add(
+        actor=personas.user("coordinator"), meeting=course, registrant=registrant(), notify=False
+    )
     users = {"case": coordinator, "meeting": coordinator, "admin": admin, "people": people_admin}
 
     def fetch(name: str):
@@ -165,7 +193,13 @@ def pages(personas, shared_case, case_notes):
         client = Client()
         if persona is not None:
             client.force_login(users[persona])
-        objects = SimpleNamespace(case=shared_case, open_note=case_notes.open, meeting=meeting)
+        objects = SimpleNamespace(
+            case=shared_case,
+            open_note=case_notes.open,
+            meeting=meeting,
+            training=course,
+            registration=registration,
+        )
         response = client.get(url(personas, objects))
         assert response.status_code == 200, (name, response.status_code)
         return response
