@@ -41,6 +41,10 @@ OPENAPI = {
             "description": "Your agency's webhook endpoints and their deliveries (agency admins).",
         },
         {"name": "audit", "description": "Your agency's audit trail (agency admins)."},
+        {
+            "name": "public",
+            "description": "Trainings open to public registration: no sign-in needed.",
+        },
     ],
     # Enums as components (drf-spectacular's default hook), then every operation's errors and
     # the links between operations.

@@ -33,6 +33,7 @@ OBJECT_KEYS = (
     "colleague",
     "token",
     "webhook",
+    "coordinated_training",
 )
 
 # Run inside the server's environment; prints one JSON object: per username, the ids of the
@@ -76,6 +77,9 @@ for username in USERNAMES:
     ) or first(m for m in shown if m.kind != MeetingKind.TRAINING)
     training = first(m for m in shown if m.kind == MeetingKind.TRAINING)
     changeable = meeting if meeting and meetings.can_change(user, meeting) else None
+    coordinated = first(
+        m for m in shown if m.kind == MeetingKind.TRAINING and meetings.can_change(user, m)
+    )
     colleague = first(
         agency.people.exclude(user=user).order_by("pk").values_list("user_id", flat=True)
     ) if agency else None
@@ -91,6 +95,7 @@ for username in USERNAMES:
         "changeable_meeting": changeable.pk if changeable else None,
         "training": training.pk if training else None,
         "colleague": colleague,
+        "coordinated_training": coordinated.pk if coordinated else None,
         "token": first(manageable_tokens(user).order_by("pk").values_list("pk", flat=True)),
         "webhook": first(visible_webhooks(user).order_by("pk").values_list("pk", flat=True)),
     }
@@ -137,6 +142,9 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
         page("password-reset", "/password/reset/")
         page("password-reset-sent", "/password/reset/sent/")
         page("password-reset-complete", "/password/reset/complete/")
+        # The demo's upcoming training open to public registration (agencies/demo.py).
+        page("public-trainings", "/trainings/")
+        page("public-training", "/trainings/victim-centered-interviewing/")
         # A missing page is the portal's own (a way home), never Django's debug page.
         page("not-found", "/no-such-page/", ready="a[href='/']", status=404)
         return _resolved(o, wanted)
@@ -193,6 +201,9 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
         # The meeting page of a coordinator holds the minutes and action items forms.
         page("meeting-edit", "/meetings/{changeable_meeting}/edit/", "changeable_meeting")
         page("meeting-cancel", "/meetings/{changeable_meeting}/cancel/", "changeable_meeting")
+        # A training's door roster and its public registration settings.
+        page("training-roster", "/meetings/{coordinated_training}/roster/", "coordinated_training")
+        page("training-public", "/meetings/{coordinated_training}/public/", "coordinated_training")
     return _resolved(o, wanted)
 
 

@@ -239,7 +239,13 @@ def test_every_page_fits_the_screen_and_stays_on_the_portal(server, browser):
 
 # Routes that are no page to visit: form targets, files, and pages reached only from an
 # e-mailed link or mid-sign-in (tests/frontend/test_csp.py renders those).
-NOT_VISITED = NOT_PAGES | {"invitation-accept"}
+NOT_VISITED = NOT_PAGES | {
+    "invitation-accept",
+    # Reached from an e-mailed link, or a confirmation of a registrant's erasure.
+    "public-registration-confirm",
+    "public-registration-cancel",
+    "registrant-erase",
+}
 
 
 def test_every_page_route_is_visited():

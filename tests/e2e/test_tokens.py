@@ -23,7 +23,7 @@ def test_an_agency_admin_issues_and_revokes_a_token(live_server, demo, browser):
     admin.click("nav >> text=API tokens")
     admin.wait_for_url("**/agency/tokens/")
     admin.click("text=Issue a token")
-    admin.fill("#id_name", "Records system sync")
+    admin.fill("#id_name", "Analytics export")
     admin.select_option("#id_scope", "write")
     admin.fill("#id_allowed_networks", "127.0.0.0/8")
     shot(admin, "tokens-issue-form")
@@ -39,7 +39,7 @@ def test_an_agency_admin_issues_and_revokes_a_token(live_server, demo, browser):
 
     admin.click("text=Done")
     admin.wait_for_url("**/agency/tokens/")
-    row = admin.locator("tr", has_text="Records system sync")
+    row = admin.locator("tr", has_text="Analytics export")
     assert "127.0.0.1" in row.text_content()  # where it was last used
     assert secret not in admin.content()
     shot(admin, "tokens-list")

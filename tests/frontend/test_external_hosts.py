@@ -23,9 +23,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from meetings import services
 from tests.agencies.factories import AgencyFactory, TaskForceFactory, person
 from tests.frontend.test_csp import PAGES
 from tests.meetings.factories import MeetingFactory
+from tests.meetings.public_helpers import public_training, registrant
 from tests.personas import PEOPLE
 
 pytestmark = pytest.mark.django_db
@@ -120,7 +122,17 @@ def site(personas, shared_case, case_notes):
     for name, user in users.items():
         clients[name] = Client()
         clients[name].force_login(user)
-    objects = SimpleNamespace(case=shared_case, open_note=case_notes.open, meeting=meeting)
+    course = public_training(personas)
+    registration = services.registrant_add(
+        actor=personas.user("coordinator"), meeting=course, registrant=registrant(), notify=False
+    )
+    objects = SimpleNamespace(
+        case=shared_case,
+        open_note=case_notes.open,
+        meeting=meeting,
+        training=course,
+        registration=registration,
+    )
     return SimpleNamespace(personas=personas, objects=objects, clients=clients)
 
 
