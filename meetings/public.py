@@ -1,12 +1,13 @@
 """What public registration for trainings rests on: the signed links sent by e-mail, and the
 days of a training on which people are checked in.
 
-Links carry no secret of their own: they are signed with the portal's key
-(``django.core.signing``), so nobody can make one, and a confirmation link expires after
-``PUBLIC_CONFIRM_HOURS``. A confirmation link carries what the person typed, so nothing is
-stored before the e-mail address is confirmed. Cancel and certificate links name the
-registration and a digest of its e-mail address: once the registrant's data is erased they
-open nothing.
+Links carry no secret of their own: they are sealed or signed with the portal's key, so
+nobody can make one. A confirmation link carries what the person typed, so nothing is
+stored before the e-mail address is confirmed; it is sealed (``activity.sealed``: encrypted,
+so the name, address and phone in it stay out of access logs and browser history) and
+expires after ``PUBLIC_CONFIRM_HOURS``. Cancel and certificate links are signed
+(``django.core.signing``) and name the registration and a digest of its e-mail address:
+once the registrant's data is erased they open nothing.
 """
 
 import datetime as dt
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core import signing
 
+from activity import sealed
 from meetings import recurrence
 from meetings.models import Meeting, Registration
 
@@ -30,20 +32,22 @@ class BadLink(Exception):
 
 
 def confirm_token(meeting: Meeting, registrant: dict) -> str:
-    return signing.dumps({"m": meeting.pk, **registrant}, salt=CONFIRM_SALT, compress=True)
+    return sealed.seal({"m": meeting.pk, **registrant}, purpose=CONFIRM_SALT)
 
 
 def read_confirm_token(token: str) -> dict:
     """The meeting id (``m``) and what the person typed; ``BadLink`` when altered or old."""
     try:
-        return signing.loads(
-            token, salt=CONFIRM_SALT, max_age=dt.timedelta(hours=settings.PUBLIC_CONFIRM_HOURS)
+        return sealed.unseal(
+            token,
+            purpose=CONFIRM_SALT,
+            max_age=dt.timedelta(hours=settings.PUBLIC_CONFIRM_HOURS),
         )
-    except signing.SignatureExpired as exc:
+    except sealed.Expired as exc:
         raise BadLink(
             "This confirmation link has expired. Register again to receive a new one."
         ) from exc
-    except signing.BadSignature as exc:
+    except sealed.Unreadable as exc:
         raise BadLink("This link is not valid. Copy the whole link from the e-mail.") from exc
 
 

@@ -10,14 +10,13 @@ settings does. ``SECRET_KEY_FALLBACKS`` still decrypt, so rotating ``SECRET_KEY`
 endpoints working (rotate each endpoint's secret to re-encrypt it under the new key).
 """
 
-import base64
 import hashlib
 import hmac
 import secrets
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from django.conf import settings
-from django.utils.crypto import salted_hmac
+from cryptography.fernet import InvalidToken
+
+from activity import sealed
 
 SECRET_PREFIX = "whsec_"  # noqa: S105 (a prefix, not a secret)
 KEY_SALT = "crossroads.webhooks.secret-encryption"
@@ -32,27 +31,13 @@ def new_secret() -> str:
     return SECRET_PREFIX + secrets.token_urlsafe(32)
 
 
-def _fernet() -> MultiFernet:
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet(
-        [
-            Fernet(
-                base64.urlsafe_b64encode(
-                    salted_hmac(KEY_SALT, "key", secret=key, algorithm="sha256").digest()
-                )
-            )
-            for key in keys
-        ]
-    )
-
-
 def encrypt(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode()
+    return sealed.fernet(KEY_SALT).encrypt(secret.encode()).decode()
 
 
 def decrypt(stored: str) -> str:
     try:
-        return _fernet().decrypt(stored.encode()).decode()
+        return sealed.fernet(KEY_SALT).decrypt(stored.encode()).decode()
     except InvalidToken as error:
         raise UnreadableSecret("Rotate the endpoint's secret: it cannot be read.") from error
 
