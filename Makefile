@@ -49,8 +49,11 @@ run: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(BIN)/uvicorn portal.asgi:application --host $(HOST) --port $(PORT) --lifespan off --timeout-graceful-shutdown 10; \
 	status=$$?; kill $$worker 2>/dev/null; wait $$worker 2>/dev/null; exit $$status
 
+# The suite in one process per core (TEST_WORKERS=0: in this process alone, e.g. to debug);
+# a test file runs whole in one process, so its module fixtures (servers, browsers) start once.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 # Schemathesis against the running app: a fresh SQLite database in a temporary directory with
 # the demo data, uvicorn on a free port, a liaison's write token; every operation and the

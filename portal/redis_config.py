@@ -1,6 +1,9 @@
 """What settings.py needs of Redis: the channel layer and the shared cache, or their
 in-process stand-ins when REDIS_URL is unset (``make run``, the default test run)."""
 
+import os
+from urllib.parse import urlsplit, urlunsplit
+
 # pubsub (the default; README, "Channel layer") was faster from commit to frame than core,
 # which keeps a socket's messages in Redis for 60 s, past a worker's Redis blip.
 REDIS_LAYERS = {
@@ -44,7 +47,7 @@ def channel_layers(env, redis_url: str, layer: str) -> dict:
 def caches(env, redis_url: str) -> dict:
     """The API's request counts (throttling) must be shared by every worker: Redis when
     there is one (CACHE_URL, else REDIS_URL), this process's memory otherwise."""
-    location = env.str("CACHE_URL", default="") or redis_url
+    location = for_test_worker(env.str("CACHE_URL", default="")) or redis_url
     if not location:
         return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     return {
@@ -54,3 +57,16 @@ def caches(env, redis_url: str) -> dict:
             "KEY_PREFIX": "crossroads-cache",
         }
     }
+
+
+def for_test_worker(url: str) -> str:
+    """The suite runs in several processes at once (pytest-xdist, ``make test``): each, with
+    the servers it starts, gets a Redis database of its own (the next ones after the URL's),
+    so one's groups and request counts never reach another's, and a test that empties the
+    cache empties its own. Outside the suite the URL is as given."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if not url or not worker.startswith("gw"):
+        return url
+    parts = urlsplit(url)
+    base = int(parts.path.strip("/") or 0)
+    return urlunsplit(parts._replace(path=f"/{base + 1 + int(worker[2:])}"))

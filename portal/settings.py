@@ -11,7 +11,7 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.openapi import OPENAPI
-from portal.redis_config import REDIS_LAYERS, caches, channel_layers
+from portal.redis_config import REDIS_LAYERS, caches, channel_layers, for_test_worker
 from portal.webhook_settings import webhook_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -158,7 +158,7 @@ if CHANNEL_LAYER not in REDIS_LAYERS:
     raise ImproperlyConfigured(
         f"CHANNEL_LAYER={CHANNEL_LAYER!r} is unknown; use one of: {', '.join(REDIS_LAYERS)}"
     )
-REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_URL = for_test_worker(env.str("REDIS_URL", default=""))
 CHANNEL_LAYERS = channel_layers(env, REDIS_URL, CHANNEL_LAYER)
 CACHES = caches(env, REDIS_URL)
 
