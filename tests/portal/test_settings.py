@@ -37,7 +37,12 @@ print(json.dumps({
 
 
 def run(args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in VARIABLES}
+    # A process started as in production: not one of the suite's worker processes.
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in VARIABLES and not k.startswith("PYTEST_XDIST")
+    }
     clean.update({"DJANGO_SETTINGS_MODULE": "portal.settings", **env})
     return subprocess.run(
         [sys.executable, *args],
@@ -237,3 +242,14 @@ def test_the_calendar_host_defaults_to_the_first_usable_allowed_host(allowed_hos
 def test_the_calendar_host_can_be_set():
     found = site_host(DJANGO_ALLOWED_HOSTS="*", CROSSROADS_SITE_HOST="calendar.example.org")
     assert found == "calendar.example.org"
+
+
+def test_each_test_process_gets_a_redis_database_of_its_own(monkeypatch):
+    from portal.redis_config import for_test_worker
+
+    monkeypatch.delenv("PYTEST_XDIST_WORKER", raising=False)
+    assert for_test_worker("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/0"
+    monkeypatch.setenv("PYTEST_XDIST_WORKER", "gw1")
+    assert for_test_worker("redis://127.0.0.1:6379/0") == "redis://127.0.0.1:6379/2"
+    assert for_test_worker("redis://h:6379") == "redis://h:6379/2"
+    assert for_test_worker("") == ""
