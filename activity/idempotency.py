@@ -82,8 +82,9 @@ def claim(request) -> IdempotentRequest | None:
         # rule, e.g. one registration per e-mail address.
         return None
     now = timezone.now()
+    # Whoever posts sweeps out every key past its day, so none outlives it for long.
     IdempotentRequest.objects.filter(
-        user=user, created_at__lt=now - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+        created_at__lt=now - dt.timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
     ).delete()
     digest = fingerprint(request)
     try:
@@ -110,10 +111,23 @@ def claim(request) -> IdempotentRequest | None:
     raise KeyInUse()
 
 
-def settle(record: IdempotentRequest, response) -> None:
-    """Keep the answer for the retries, or free the key if the server failed."""
+# What a retry is told when the first answer held a secret: it is not kept, so not repeated.
+SECRET_NOT_REPEATED = {
+    "code": "idempotency_key_used",
+    "detail": "This request was carried out already. Its answer held a secret, which is "
+    "shown only once: if it was lost, revoke or rotate it and make a new one.",
+}
+
+
+def settle(record: IdempotentRequest, response, *, keep_answer: bool = True) -> None:
+    """Keep the answer for the retries, or free the key if the server failed. An answer
+    that holds a secret (``keep_answer=False``) is not stored: a retry gets a 409."""
     if response.status_code >= 500:
         IdempotentRequest.objects.filter(pk=record.pk).delete()
+        return
+    if not keep_answer and response.status_code < 400:
+        record.status, record.body, record.headers = 409, SECRET_NOT_REPEATED, {}
+        record.save(update_fields=["status", "body", "headers"])
         return
     record.status = response.status_code
     record.body = getattr(response, "data", None)
@@ -122,7 +136,10 @@ def settle(record: IdempotentRequest, response) -> None:
 
 
 class IdempotentPosts:
-    """Mixed into every API view that takes a POST (a test holds them all to it)."""
+    """Mixed into every API view that takes a POST (a test holds them all to it). A view
+    whose answers hold a secret sets ``keeps_answers = False``."""
+
+    keeps_answers = True
 
     def initial(self, request, *args, **kwargs):
         self._idempotent = None
@@ -145,5 +162,5 @@ class IdempotentPosts:
         record = getattr(self, "_idempotent", None)
         if record is not None:
             self._idempotent = None
-            settle(record, response)
+            settle(record, response, keep_answer=self.keeps_answers)
         return response

@@ -215,7 +215,11 @@ class IdempotentRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="one_request_per_key"),
         ]
-        indexes = [models.Index(fields=["user", "created_at"], name="idempotency_user_time")]
+        indexes = [
+            models.Index(fields=["user", "created_at"], name="idempotency_user_time"),
+            # The sweep of keys past their day.
+            models.Index(fields=["created_at"], name="idempotency_time"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.key} → {self.status or 'running'}"

@@ -14,8 +14,9 @@ The audit rule: an agency admin reads the audit records of their own agency (wha
 people did, and what they were refused), a superuser every record, nobody else any.
 """
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from activity.models import AuditRecord
@@ -126,6 +127,29 @@ def can_deactivate(user, person) -> bool:
 def manageable_tokens(user) -> QuerySet[ApiToken]:
     """Tokens of the people ``user`` manages (revoked and expired ones too: the history)."""
     return ApiToken.objects.filter(user__profile__in=manageable_people(user))
+
+
+def token_holders(user) -> QuerySet[Profile]:
+    """Whom ``user`` (an agency admin) may issue a token for: themselves, or a service
+    account of their agency, i.e. an active person who cannot sign in (no usable password),
+    is no agency admin and coordinates no task force. A token of anyone else would let the
+    admin act with that person's rights, unseen: a coordinator's registrants, a fellow
+    admin's people."""
+    service_account = Q(
+        user__password__startswith=UNUSABLE_PASSWORD_PREFIX, is_agency_admin=False
+    ) & ~Q(user__coordinated_task_forces__isnull=False)
+    return manageable_people(user).filter(
+        Q(user_id=user.pk) | service_account, user__is_active=True
+    )
+
+
+def token_holder_for(user, pk) -> Profile:
+    """The person ``pk`` if ``user`` may issue a token for them; 404 for anyone else of any
+    agency (a person of another agency does not exist for the admin)."""
+    try:
+        return token_holders(user).select_related("user").get(user_id=pk)
+    except (Profile.DoesNotExist, ValueError, TypeError, OverflowError) as exc:
+        raise Http404 from exc
 
 
 def token_for(user, pk) -> ApiToken:

@@ -65,8 +65,11 @@ class TokenIssueSerializer(serializers.Serializer):
     scope = serializers.ChoiceField(choices=TokenScope.choices, default=TokenScope.READ)
     user = serializers.IntegerField(
         required=False,
-        help_text="The id of the person of your agency it acts as (a service account for "
-        "an integration); yourself when left out.",
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text="The id of the person it acts as: yourself (the default) or a service "
+        "account of your agency (a person who cannot sign in, no agency admin, no "
+        "coordinator).",
     )
     expires_in_days = serializers.IntegerField(min_value=1, max_value=MAX_TOKEN_DAYS, default=90)
     allowed_networks = serializers.ListField(
@@ -82,16 +85,23 @@ class TokenQuerySerializer(serializers.Serializer):
 
 
 class ManagesTokens(permissions.BasePermission):
-    """The collection is for agency admins; one token is found through the policy."""
+    """The collection is for agency admins; one token is found through the policy. Issuing
+    and revoking take a signed-in session (with its second factor): a leaked token must
+    not make itself new ones."""
 
     message = "Only your agency's admins manage its API tokens."
 
     def has_permission(self, request, view) -> bool:
+        if isinstance(request.auth, ApiToken) and request.method not in permissions.SAFE_METHODS:
+            self.message = "Tokens are issued and revoked from a signed-in session, not a token."
+            return False
         return view.detail or access.can_manage_people(request.user)
 
 
 class TokenViewSet(IdempotentPosts, viewsets.GenericViewSet):
     """The API tokens of the caller's agency's people, for its agency admins."""
+
+    keeps_answers = False  # an issued token's secret is shown once
 
     lookup_value_regex = r"\d+"
     permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, ManagesTokens]
@@ -123,7 +133,7 @@ class TokenViewSet(IdempotentPosts, viewsets.GenericViewSet):
         serializer = TokenIssueSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        person = access.person_for(request.user, data.pop("user", request.user.pk))
+        person = access.token_holder_for(request.user, data.pop("user", request.user.pk))
         token, secret = services.token_issue(
             actor=request.user,
             user=person.user,

@@ -15,7 +15,7 @@ from activity.idempotency import IdempotentPosts
 from activity.kinds import EventKind
 from activity.pagination import IdCursorPagination
 from agencies import access, selectors, services
-from agencies.models import WebhookAttempt, WebhookEndpoint
+from agencies.models import ApiToken, WebhookAttempt, WebhookEndpoint
 
 
 class LastDeliverySerializer(serializers.Serializer):
@@ -129,11 +129,17 @@ class ManagesWebhooks(permissions.BasePermission):
     message = "Only your agency's admins manage its webhooks."
 
     def has_permission(self, request, view) -> bool:
+        # A leaked token must not register an endpoint that sends it the agency's events.
+        if isinstance(request.auth, ApiToken) and request.method not in permissions.SAFE_METHODS:
+            self.message = "Webhooks are changed from a signed-in session, not a token."
+            return False
         return view.detail or access.can_manage_webhooks(request.user)
 
 
 class WebhookViewSet(IdempotentPosts, viewsets.GenericViewSet):
     """The webhook endpoints of the caller's agency, for its agency admins."""
+
+    keeps_answers = False  # a new or rotated signing secret is shown once
 
     lookup_value_regex = r"\d+"
     permission_classes = [*api_settings.DEFAULT_PERMISSION_CLASSES, ManagesWebhooks]

@@ -109,6 +109,8 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
                 target=token,
                 changes={"address": address},
                 outcome=AuditOutcome.DENIED,
+                # A leaked token tried over and over must not flood the trail.
+                once_per=LAST_USED_RESOLUTION,
             )
             raise exceptions.AuthenticationFailed(
                 "This token may not be used from this address; "

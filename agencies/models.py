@@ -294,6 +294,8 @@ class ApiToken(models.Model):
             ip = ipaddress.ip_address(address or "")
         except ValueError:
             return False
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped  # a dual-stack listener's view of an IPv4 client
         return any(ip in ipaddress.ip_network(net) for net in self.allowed_networks)
 
 

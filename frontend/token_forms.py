@@ -27,8 +27,8 @@ class TokenIssueForm(forms.Form):
     person = PersonChoice(
         queryset=None,
         label="Acts as",
-        help_text="The token sees and does what this person may. For an integration, invite "
-        "a service account (a person named after the system) and choose it here.",
+        help_text="The token sees and does what this person may: yourself, or a service "
+        "account of your agency (a person named after the system, who never signs in).",
     )
     scope = forms.ChoiceField(
         choices=TokenScope.choices,
@@ -49,8 +49,7 @@ class TokenIssueForm(forms.Form):
     def __init__(self, *args, admin, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = (
-            access.manageable_people(admin)
-            .filter(user__is_active=True)
+            access.token_holders(admin)
             .select_related("user")
             .order_by("user__last_name", "user__first_name")
         )

@@ -2,6 +2,7 @@
 search by name, works on a phone), completion, certificates, a registrant's export and
 erasure, and opening the training to public registration."""
 
+import datetime as dt
 import json
 
 from django.contrib import messages
@@ -36,8 +37,16 @@ def _registrant(request, pk, rid):
     return registration
 
 
+def _day(value) -> dt.date | None:
+    """A date typed in a form or a query, or ``None`` (also for 2026-02-30)."""
+    try:
+        return parse_date(value or "") if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _chosen_day(days, value):
-    chosen = parse_date(value or "") if isinstance(value, str) else None
+    chosen = _day(value)
     if chosen in days:
         return chosen
     today = timezone.localdate()
@@ -87,7 +96,7 @@ def training_roster(request, pk: int):
 @require_POST
 def training_check_in(request, pk: int, rid: int):
     registration = _registrant(request, pk, rid)
-    day = parse_date(request.POST.get("day", "") or "")
+    day = _day(request.POST.get("day", ""))
     try:
         if day is None:
             raise ValidationError("Choose a day of the training.")

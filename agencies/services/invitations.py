@@ -14,8 +14,9 @@ from django.template.loader import render_to_string
 from activity.services import audit_record
 from agencies import access
 from agencies.invitations import invitation_path, invited_user, is_invited
-from agencies.models import AgencyRole
+from agencies.models import AgencyRole, ApiToken
 from agencies.services.people import person_create, require_can_manage
+from agencies.services.tokens import tokens_revoke_all
 
 logger = logging.getLogger(__name__)
 User = get_user_model()
@@ -135,5 +136,7 @@ def invitation_accept(*, uidb64: str, token: str, password: str):
     validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    # A person who signs in is no service account: tokens issued for them end.
+    tokens_revoke_all(actor=user, tokens=ApiToken.objects.filter(user=user))
     audit_record(actor=user, action="person.invitation_accepted", target=user)
     return user

@@ -56,12 +56,20 @@ def _require(actor, endpoint: WebhookEndpoint) -> None:
         raise PermissionDenied("Only your agency's admins manage its webhooks.")
 
 
-@transaction.atomic
 def webhook_create(
     *, actor, url: str, kinds: list[str], description: str = ""
 ) -> tuple[WebhookEndpoint, str]:
     """Register an endpoint for the actor's agency. Returns it and its signing secret,
-    which is shown this once. It hears about events from now on, not about past ones."""
+    which is shown this once. It hears about events from now on, not about past ones.
+    The URL's host is resolved before the write begins: a slow name server must not hold
+    the database's write lock."""
+    access.require_webhook_manager(actor)
+    _check_url(url)
+    with transaction.atomic():
+        return _webhook_save_new(actor=actor, url=url, kinds=kinds, description=description)
+
+
+def _webhook_save_new(*, actor, url, kinds, description) -> tuple[WebhookEndpoint, str]:
     agency = access.require_webhook_manager(actor)
     kinds = _clean_kinds(kinds)
     secret = signing.new_secret()
@@ -75,7 +83,6 @@ def webhook_create(
         created_by=actor,
     )
     endpoint.full_clean()
-    _check_url(url)
     endpoint.save()
     audit_record(
         actor=actor, action="webhook.created", target=endpoint, changes={"url": url, "kinds": kinds}
@@ -83,11 +90,18 @@ def webhook_create(
     return endpoint, secret
 
 
-@transaction.atomic
 def webhook_update(*, actor, endpoint: WebhookEndpoint, **changes) -> WebhookEndpoint:
     """Change the URL, description or kinds, or disable and enable the endpoint. Enabling
-    starts afresh: the failures counted so far are forgotten."""
+    starts afresh: the failures counted so far are forgotten. A new URL's host is
+    resolved before the write begins."""
     _require(actor, endpoint)
+    if changes.get("url") not in (None, endpoint.url):
+        _check_url(changes["url"])
+    with transaction.atomic():
+        return _webhook_save_changes(actor=actor, endpoint=endpoint, changes=changes)
+
+
+def _webhook_save_changes(*, actor, endpoint: WebhookEndpoint, changes) -> WebhookEndpoint:
     endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
     if "kinds" in changes:
         changes["kinds"] = _clean_kinds(changes["kinds"])
@@ -95,8 +109,6 @@ def webhook_update(*, actor, endpoint: WebhookEndpoint, **changes) -> WebhookEnd
     if not diff:
         return endpoint
     endpoint.full_clean()
-    if "url" in diff:
-        _check_url(endpoint.url)
     if "enabled" in diff:
         endpoint.disabled_reason = "" if endpoint.enabled else "Disabled by an agency admin."
         endpoint.failures, endpoint.failing_since, endpoint.retry_at = 0, None, None

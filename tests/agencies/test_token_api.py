@@ -8,10 +8,12 @@ import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from activity.models import AuditOutcome, AuditRecord
+from activity.models import AuditOutcome, AuditRecord, IdempotentRequest
 from agencies import services
+from agencies.invitations import invitation_path
 from agencies.models import ApiToken
 from agencies.services.tokens import token_digest
+from tests.agencies.factories import person
 from tests.agencies.people_world import PeopleWorld, build_people_world
 from tests.conftest import bearer_client
 from tests.portal.test_schema_contract import conforms
@@ -19,9 +21,20 @@ from tests.portal.test_schema_contract import conforms
 pytestmark = pytest.mark.django_db
 
 
+def as_service_account(user):
+    """A person who never signs in: an integration's account, which tokens may act as."""
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return user
+
+
 @pytest.fixture
 def people(db) -> PeopleWorld:
-    return build_people_world()
+    # In these tests the members are their agencies' service accounts.
+    world = build_people_world()
+    as_service_account(world.member)
+    as_service_account(world.other_member)
+    return world
 
 
 def api(user) -> APIClient:
@@ -144,8 +157,8 @@ def test_bad_input_is_a_400_naming_the_field_and_issues_nothing(people, body, fi
 
 def test_a_deactivated_person_gets_no_token(people):
     services.person_set_active(actor=people.admin, user=people.member, active=False)
-    response = issue(api(people.admin), user=people.member.pk)
-    assert response.status_code == 400 and "user" in response.json()["fields"]
+    assert issue(api(people.admin), user=people.member.pk).status_code == 404
+    assert not ApiToken.objects.exists()
 
 
 def test_other_agencies_tokens_do_not_exist_for_an_admin(people):
@@ -174,13 +187,59 @@ def test_people_who_are_not_admins_are_refused_and_tokens_do_not_exist_for_them(
     assert ApiToken.objects.get(pk=token["id"]).revoked_at is None
 
 
-def test_a_read_token_of_an_admin_lists_tokens_but_issues_and_revokes_nothing(people):
+@pytest.mark.parametrize("scope", ["read", "write"])
+def test_a_token_of_an_admin_lists_tokens_but_issues_and_revokes_nothing(people, scope):
+    # A leaked token must not make itself new ones: issuing takes a signed-in session.
     target = issue(api(people.admin), user=people.member.pk).json()
-    client = bearer_client(people.admin, scope="read")
+    client = bearer_client(people.admin, scope=scope)
     assert client.get("/api/v1/tokens/").status_code == 200
     assert issue(client).status_code == 403
     assert client.post(f"/api/v1/tokens/{target['id']}/revoke/").status_code == 403
     assert ApiToken.objects.get(pk=target["id"]).revoked_at is None
+    assert ApiToken.objects.filter(name="RMS sync").count() == 1
+    hook = {"url": "https://hooks.example.org/", "kinds": ["case.note_added"]}
+    assert client.post("/api/v1/webhooks/", hook, format="json").status_code == 403
+
+
+def test_tokens_act_as_yourself_or_a_service_account_never_as_a_colleague(people, personas):
+    client = api(people.admin)
+    coordinator = as_service_account(person(people.agency, username="kc.coordinator"))
+    personas.task_force.coordinators.add(coordinator)
+    fellow_admin = as_service_account(people.second_admin)
+    for colleague in (people.liaison, coordinator, fellow_admin):
+        # A person who signs in, a coordinator (registrants, meetings), another admin.
+        assert issue(client, user=colleague.pk).status_code == 404
+    assert not ApiToken.objects.exists()
+    assert issue(client, user=people.admin.pk).status_code == 201
+    assert issue(client, user=people.member.pk).status_code == 201
+
+
+def test_a_service_account_that_accepts_an_invitation_loses_its_tokens(people):
+    invited = as_service_account(person(people.agency, username="kc.new"))
+    body = issue(api(people.admin), user=invited.pk).json()
+    uidb64, token = invitation_path(invited).rstrip("/").split("/")[-2:]
+    services.invitation_accept(uidb64=uidb64, token=token, password="kansas city 2026 analyst")
+    assert with_secret(body["secret"]).get("/api/v1/me/").status_code == 401
+
+
+def test_a_retried_issue_does_not_show_the_secret_again(people):
+    client = api(people.admin)
+    first = client.post(
+        "/api/v1/tokens/", {"name": "RMS sync"}, format="json", HTTP_IDEMPOTENCY_KEY="k1"
+    )
+    again = client.post(
+        "/api/v1/tokens/", {"name": "RMS sync"}, format="json", HTTP_IDEMPOTENCY_KEY="k1"
+    )
+    assert first.status_code == 201 and again.status_code == 409
+    assert first.json()["secret"] not in again.content.decode()
+    assert again.json()["code"] == "idempotency_key_used"
+    assert ApiToken.objects.count() == 1
+    assert first.json()["secret"] not in str(IdempotentRequest.objects.values_list("body"))
+
+
+def test_a_huge_person_id_is_a_400(people):
+    response = issue(api(people.admin), user=10**20)
+    assert response.status_code == 400 and "user" in response.json()["fields"]
 
 
 def test_deactivating_the_agency_revokes_its_tokens_for_good(people):

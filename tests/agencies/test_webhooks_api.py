@@ -140,9 +140,11 @@ def test_other_agencies_admins_and_non_admins_find_nothing(
     assert WebhookEndpoint.objects.get(pk=endpoint_id).enabled
 
 
-def test_a_read_token_changes_nothing(schema, admin, local):
+@pytest.mark.parametrize("scope", ["read", "write"])
+def test_a_token_changes_nothing(schema, admin, local, scope):
+    # A leaked token must not point the agency's events elsewhere: only a session changes.
     endpoint_id = create(client_of(admin)).json()["id"]
-    reader = bearer_client(admin, scope="read")
+    reader = bearer_client(admin, scope=scope)
     assert reader.get(ONE.format(id=endpoint_id)).status_code == 200
     for method, path, answer in [
         ("post", LIST, create(reader)),
@@ -153,8 +155,6 @@ def test_a_read_token_changes_nothing(schema, admin, local):
         conforms(schema, path, method, answer)
     assert WebhookEndpoint.objects.count() == 1
     assert WebhookEndpoint.objects.get().enabled
-    writer = bearer_client(admin, scope="write")
-    assert writer.patch(ONE.format(id=endpoint_id), {"enabled": False}).status_code == 200
 
 
 def test_bad_input_answers_400_with_the_field(schema, admin):

@@ -147,3 +147,17 @@ def test_nobody_but_coordinators_sees_or_touches_registrants(personas, persona):
     registration.refresh_from_db()
     assert registration.name == "Pat Example0" and not registration.attendances.exists()
     assert Registration.objects.filter(meeting=course).count() == 1
+
+
+@pytest.mark.parametrize("day", ["2026-02-30", "not a day", ""])
+def test_a_day_that_does_not_exist_is_refused_without_an_error(personas, day):
+    course, registration = _registered(personas)
+    client = Client()
+    client.force_login(personas.user("coordinator"))
+    assert client.get(f"/meetings/{course.pk}/roster/", {"day": day}).status_code == 200
+    response = client.post(
+        f"/meetings/{course.pk}/registrations/{registration.pk}/check-in/",
+        {"day": day, "present": "1"},
+    )
+    assert response.status_code in (302, 400)
+    assert registration.attendances.count() == 0
