@@ -12,7 +12,8 @@ from agencies.lockout import client_address
 
 
 class PublicThrottle(SimpleRateThrottle):
-    """A count in the cache under ``scope`` and a key of the request; ``None`` counts not."""
+    """A count in the cache under ``scope`` per key of the request (the caller's address
+    unless a subclass says otherwise); a key of ``None`` counts not."""
 
     def __init__(self):
         # The rate is read when asked, not when the class is loaded (tests set their own).
@@ -24,7 +25,7 @@ class PublicThrottle(SimpleRateThrottle):
         return super().allow_request(request, view)
 
     def key(self, request) -> str | None:
-        raise NotImplementedError
+        return client_address(request) or "unknown"
 
     def get_cache_key(self, request, view):
         found = self.key(request)
@@ -32,19 +33,15 @@ class PublicThrottle(SimpleRateThrottle):
 
 
 class PublicReadThrottle(PublicThrottle):
-    scope = "public_read"
+    """Reads of the public pages and API from one address."""
 
-    def key(self, request):
-        return client_address(request) or "unknown"
+    scope = "public_read"
 
 
 class PublicAddressThrottle(PublicThrottle):
     """Registrations asked from one address."""
 
     scope = "public_address"
-
-    def key(self, request):
-        return client_address(request) or "unknown"
 
 
 class PublicEmailThrottle(PublicThrottle):

@@ -47,3 +47,19 @@ def build_people_world() -> PeopleWorld:
         other_admin=person(other, username="oc.admin", is_agency_admin=True),
         other_member=person(other, username="oc.member", last_name="Outsider"),
     )
+
+
+def as_service_account(user):
+    """A person who never signs in: an integration's account, which tokens may act as."""
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    return user
+
+
+def build_token_world() -> PeopleWorld:
+    """The people world in which each agency's member is its service account (the tokens
+    tests)."""
+    world = build_people_world()
+    as_service_account(world.member)
+    as_service_account(world.other_member)
+    return world

@@ -14,27 +14,16 @@ from agencies.invitations import invitation_path
 from agencies.models import ApiToken
 from agencies.services.tokens import token_digest
 from tests.agencies.factories import person
-from tests.agencies.people_world import PeopleWorld, build_people_world
+from tests.agencies.people_world import PeopleWorld, as_service_account, build_token_world
 from tests.conftest import bearer_client
 from tests.portal.test_schema_contract import conforms
 
 pytestmark = pytest.mark.django_db
 
 
-def as_service_account(user):
-    """A person who never signs in: an integration's account, which tokens may act as."""
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
-    return user
-
-
 @pytest.fixture
 def people(db) -> PeopleWorld:
-    # In these tests the members are their agencies' service accounts.
-    world = build_people_world()
-    as_service_account(world.member)
-    as_service_account(world.other_member)
-    return world
+    return build_token_world()
 
 
 def api(user) -> APIClient:

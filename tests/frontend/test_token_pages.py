@@ -7,26 +7,15 @@ from rest_framework.test import APIClient
 
 from agencies.models import ApiToken, TokenScope
 from agencies.services import token_issue
-from tests.agencies.people_world import PeopleWorld, build_people_world
+from tests.agencies.people_world import PeopleWorld, build_token_world
 from tests.frontend.elements import elements
 
 pytestmark = pytest.mark.django_db
 
 
-def as_service_account(user):
-    """A person who never signs in: an integration's account, which tokens may act as."""
-    user.set_unusable_password()
-    user.save(update_fields=["password"])
-    return user
-
-
 @pytest.fixture
 def people(db) -> PeopleWorld:
-    # In these tests the members are their agencies' service accounts.
-    world = build_people_world()
-    as_service_account(world.member)
-    as_service_account(world.other_member)
-    return world
+    return build_token_world()
 
 
 def signed_in(user) -> Client:

@@ -12,13 +12,13 @@ whole Schemathesis run, after which it is stopped and the run fails).
 """
 
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
+
+from bench.server import free_port, uvicorn_command, wait_until_healthy
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -46,12 +46,6 @@ HIGH_LIMITS = {
 }
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def manage(env: dict, *args: str) -> str:
     result = subprocess.run(
         [sys.executable, "manage.py", *args],
@@ -62,21 +56,6 @@ def manage(env: dict, *args: str) -> str:
         text=True,
     )
     return result.stdout
-
-
-def wait_for_health(base: str, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise SystemExit(f"uvicorn exited with {server.returncode} before it answered")
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise SystemExit(f"{base}/healthz did not answer 200 within {timeout:.0f} s")
 
 
 def stop(server: subprocess.Popen) -> None:
@@ -149,23 +128,17 @@ def main(extra: list[str]) -> int:
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         print(f"== fuzz: starting uvicorn on {base}", flush=True)
-        server = subprocess.Popen(
-            [
-                str(BIN / "uvicorn"),
-                "portal.asgi:application",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--lifespan",
-                "off",
-                "--no-access-log",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
+        log = Path(tmp) / "uvicorn.log"
+        with log.open("w") as output:
+            server = subprocess.Popen(
+                uvicorn_command(port, "--no-access-log"),
+                cwd=ROOT,
+                env=env,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
         try:
-            wait_for_health(base, server)
+            wait_until_healthy(base, server, log, seconds=60)
             command = schemathesis_command(base, token, report_dir, extra)
             print(f"== fuzz: schemathesis as {FUZZ_USER} (at most {budget:.0f} s)", flush=True)
             started = time.monotonic()
