@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import HttpResponseRedirect, JsonResponse
 from django.middleware.http import ConditionalGetMiddleware
 from django.urls import Resolver404, resolve, reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django_otp.middleware import OTPMiddleware
 
 from agencies.sessions import activity_cookie, idle_limit, session_state
@@ -143,9 +143,14 @@ class SecondFactorMiddleware:
 class ApiConditionalGetMiddleware(ConditionalGetMiddleware):
     """Django's conditional GET for the API only: every answer carries an ETag (the view's,
     or a digest of the body), and a GET with a current If-None-Match answers 304 without
-    a body. Pages are left alone: they carry a CSRF token and change with every message."""
+    a body. Pages are left alone: they carry a CSRF token and change with every message.
+
+    An answer that says nothing of caching is marked private: it holds what one caller may
+    see, which no shared cache (a proxy, a CDN) may keep and hand to another."""
 
     def process_response(self, request, response):
         if not request.path.startswith("/api/"):
             return response
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True)
         return super().process_response(request, response)

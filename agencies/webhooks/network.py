@@ -33,10 +33,30 @@ def private_allowed() -> bool:
     return settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS
 
 
+# NAT64's well-known prefix (RFC 6052): the last 32 bits are an IPv4 address.
+NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (IPv4-mapped, 6to4, NAT64), which is where
+    a packet to it ends up."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address in NAT64_PREFIX:
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
+
+
 def address_refused(address: Address) -> bool:
     """Whether the portal refuses to connect to ``address``."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.is_site_local:  # fec0::/10, deprecated but still routed inside some networks
+            return True
+        inner = embedded_ipv4(address)
+        if inner is not None:
+            return address_refused(inner)
     return (
         address.is_private
         or address.is_loopback

@@ -3,6 +3,7 @@ backoff, disabled after repeated failures with a notice, never sent what the age
 see at the moment of sending, never to an address the policy refuses, never redirected."""
 
 import datetime as dt
+import ipaddress
 import socket
 
 import pytest
@@ -16,6 +17,7 @@ from activity import live
 from activity.models import AuditRecord, Event
 from agencies import services
 from agencies.models import DeliveryState, WebhookAttempt, WebhookDelivery
+from agencies.webhooks import network
 from agencies.webhooks.delivery import deliver_due
 from cases import services as case_services
 from tests.agencies.factories import person
@@ -234,6 +236,9 @@ def test_redirects_are_not_followed(personas, shared_case, receiver, local):
         "https://169.254.169.254/latest/meta-data/",
         "https://[::1]/hook",
         "https://[::ffff:127.0.0.1]/hook",
+        "https://[fec0::1]/hook",
+        "https://[2002:c0a8:101::1]/hook",
+        "https://[64:ff9b::a00:1]/hook",
         "https://0.0.0.0/hook",
         "https://224.0.0.1/hook",
         "http://hooks.example.org/hook",
@@ -285,3 +290,18 @@ def test_a_name_that_resolves_to_a_private_address_at_delivery_is_refused(
 def test_a_name_for_127_0_0_1_is_refused_while_the_setting_is_off(personas):
     with pytest.raises(ValidationError):
         register(personas, "manager", "https://localhost.localdomain/hook")
+
+
+@pytest.mark.parametrize(
+    "address, refused",
+    [
+        ("2002:0808:0808::1", False),  # 6to4 carrying a public IPv4 address
+        ("2002:0a00:0001::1", True),  # 6to4 carrying 10.0.0.1
+        ("64:ff9b::808:808", False),  # NAT64 to 8.8.8.8
+        ("64:ff9b::7f00:1", True),  # NAT64 to 127.0.0.1
+        ("fec0::1", True),
+        ("2606:4700:4700::1111", False),
+    ],
+)
+def test_ipv6_addresses_are_judged_by_the_ipv4_address_they_carry(address, refused):
+    assert network.address_refused(ipaddress.ip_address(address)) is refused

@@ -121,3 +121,10 @@ def test_every_get_documents_if_none_match_and_304(schema):
     for path in ("/api/v1/cases/{id}/", "/api/v1/meetings/{id}/"):
         names = {p["name"] for p in schema["paths"][path]["patch"]["parameters"]}
         assert "If-Match" in names and "412" in schema["paths"][path]["patch"]["responses"]
+
+
+def test_api_answers_are_for_the_caller_alone(personas, shared_case):
+    # No shared cache between the portal and its callers may keep one agency's answer.
+    client = api_client(personas, "manager")
+    for url in (f"/api/v1/cases/{shared_case.pk}/", "/api/v1/me/", "/api/v1/nothing-here/"):
+        assert "private" in client.get(url)["Cache-Control"]
