@@ -12,6 +12,7 @@ from frontend import (
     meetings,
     people,
     profile,
+    reports,
     signin,
     tokens,
     training_roster,
@@ -180,4 +181,25 @@ urlpatterns = [
     path("welcome/<str:uidb64>/<str:token>/", people.invitation_accept, name="invitation-accept"),
     path("audit/", audit.audit_trail, name="audit-trail"),
     path("audit/export.csv", audit.audit_export, name="audit-export"),
+    path("reports/", reports.report_list, name="report-list"),
+    path("task-forces/<int:pk>/report/", reports.task_force_report, name="task-force-report"),
+    *[
+        path(
+            f"task-forces/<int:pk>/report/{kind}/",
+            reports.task_force_report_download,
+            {"kind": kind},
+            name=f"task-force-report-{kind}",
+        )
+        for kind in ("csv", "pdf")
+    ],
+    path("agencies/<int:pk>/report/", reports.agency_report, name="agency-report"),
+    *[
+        path(
+            f"agencies/<int:pk>/report/{kind}/",
+            reports.agency_report_download,
+            {"kind": kind},
+            name=f"agency-report-{kind}",
+        )
+        for kind in ("csv", "pdf")
+    ],
 ]

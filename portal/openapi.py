@@ -42,6 +42,10 @@ OPENAPI = {
         },
         {"name": "audit", "description": "Your agency's audit trail (agency admins)."},
         {
+            "name": "reports",
+            "description": "Task force and agency reports: aggregate figures, small ones hidden.",
+        },
+        {
             "name": "public",
             "description": "Trainings open to public registration: no sign-in needed.",
         },
