@@ -43,7 +43,13 @@ def _page(request, *, report_of, zone_of, template_name, subject, url_name, pk):
         return render(
             request,
             "frontend/report.html",
-            {"subject": subject, "error": " ".join(error.messages), "url": url},
+            {
+                "subject": subject,
+                "error": " ".join(error.messages),
+                "url": url,
+                "asked_from": request.GET.get("from", ""),
+                "asked_to": request.GET.get("to", ""),
+            },
             status=400,
         )
     report = report_of(subject, period)
@@ -70,6 +76,8 @@ def _page(request, *, report_of, zone_of, template_name, subject, url_name, pk):
             "csv_url": f"{url}csv/{query}",
             "pdf_url": f"{url}pdf/{query}",
             "quarter_links": _quarter_links(period, url),
+            "asked_from": period.first.isoformat(),
+            "asked_to": period.last.isoformat(),
         },
     )
 
