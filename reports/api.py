@@ -103,7 +103,7 @@ PERIOD_PARAMETERS = [
 class TaskForceReportView(APIView):
     """A task force's report: coordinators and agency admins of member agencies."""
 
-    @extend_schema(tags=["reports"], parameters=PERIOD_PARAMETERS, responses=ReportSerializer)
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses=ReportSerializer)
     def get(self, request, pk):
         task_force = access.task_force_report_for(request.user, pk)
         period = period_from(request.query_params, task_force.time_zone)
@@ -113,7 +113,7 @@ class TaskForceReportView(APIView):
 class AgencyReportView(APIView):
     """An agency's own report, exact: the people of that agency only."""
 
-    @extend_schema(tags=["reports"], parameters=PERIOD_PARAMETERS, responses=ReportSerializer)
+    @extend_schema(parameters=PERIOD_PARAMETERS, responses=ReportSerializer)
     def get(self, request, pk):
         agency = access.agency_report_for(request.user, pk)
         period = period_from(request.query_params, selectors.agency_zone(agency))
