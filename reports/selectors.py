@@ -109,7 +109,7 @@ def build(scope: Scope, period: Period, *, suppress: bool) -> dict:
             "Referrals, arrests, prosecutions and convictions",
             "Dated outcome records of the cases, by the day each happened.",
             [
-                (k, OutcomeKind(k).label, _sum(outcomes, kind=k))
+                (str(k), OutcomeKind(k).label, _sum(outcomes, kind=k))
                 for k in (
                     OutcomeKind.VICTIMS_REFERRED,
                     OutcomeKind.ARRESTS,
