@@ -4,6 +4,7 @@ and nothing the page does not."""
 
 import csv
 import io
+import re
 import unicodedata
 
 from fpdf import FPDF
@@ -63,6 +64,12 @@ def _latin1(text: str) -> str:
     return "".join(kept)
 
 
+def _for_pdf(svg: str) -> bytes:
+    """The chart as fpdf2 draws it: without the title the page gives screen readers, which
+    fpdf2 does not read (the PDF names each chart in its text)."""
+    return re.sub(r"<title>.*?</title>", "", svg, count=1, flags=re.DOTALL).encode()
+
+
 def report_pdf(report: dict) -> bytes:
     """The report on Letter pages: its figures as tables, each beside its chart, then the
     quarters and the meeting participation."""
@@ -108,10 +115,18 @@ def report_pdf(report: dict) -> bytes:
             pdf.cell(55, 5, _latin1(figure["label"]))
             pdf.cell(25, 5, _latin1(figure["display"]), align="R", new_x="LMARGIN", new_y="NEXT")
         bottom = pdf.get_y()
-        pdf.image(io.BytesIO(charts["sections"][section["key"]].encode()), x=95, y=top, w=105)
+        svg = _for_pdf(charts["sections"][section["key"]])
+        pdf.image(io.BytesIO(svg), x=95, y=top, w=105)
         pdf.set_y(max(bottom, top + 6 * len(section["figures"]) + 4) + 3)
-    pdf.add_page()
+    if pdf.get_y() > 150:
+        pdf.add_page()
     text("Quarter over quarter", 13, "B", height=7)
+    text(
+        f"{report['suppressed_display'].capitalize()} is written <{report['min_cell']}.",
+        8,
+        color=GREY,
+        height=4,
+    )
     quarters = report["quarters"]
     pdf.set_font("Helvetica", "B", 8)
     pdf.cell(38, 5, "")
@@ -122,17 +137,26 @@ def report_pdf(report: dict) -> bytes:
     for row in quarters["rows"]:
         pdf.cell(38, 5, _latin1(row["label"]))
         for value in row["values"]:
-            pdf.cell(19, 5, value["display"].replace("fewer than ", "<"), align="R")
+            shown = f"<{report['min_cell']}" if value["suppressed"] else value["display"]
+            pdf.cell(19, 5, shown, align="R")
         pdf.ln()
     pdf.ln(3)
-    for index, svg in enumerate(charts["series"].values()):
-        x = 10 + (index % 2) * 100
-        if index % 2 == 0 and index:
-            pdf.set_y(pdf.get_y() + 42)
-        if pdf.get_y() > 220:
-            pdf.add_page()
-        pdf.image(io.BytesIO(svg.encode()), x=x, y=pdf.get_y(), w=95)
-    pdf.set_y(pdf.get_y() + 45)
+    labels = {row["key"]: row["label"] for row in quarters["rows"]}
+    for index, (key, svg) in enumerate(charts["series"].items()):
+        if index % 2 == 0:
+            if index:
+                pdf.set_y(pdf.get_y() + 48)
+            if pdf.get_y() > 215:
+                pdf.add_page()
+        x = pdf.l_margin + (index % 2) * 100
+        top = pdf.get_y()
+        pdf.set_xy(x, top)
+        pdf.set_font("Helvetica", "B", 9)
+        pdf.set_text_color(*NAVY)
+        pdf.cell(95, 5, _latin1(labels[key]))
+        pdf.image(io.BytesIO(_for_pdf(svg)), x=x, y=top + 6, w=95)
+        pdf.set_y(top)
+    pdf.set_y(pdf.get_y() + 50)
     if pdf.get_y() > 220:
         pdf.add_page()
     text("Meeting participation", 13, "B", height=7)
