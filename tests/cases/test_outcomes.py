@@ -159,7 +159,8 @@ def test_the_case_page_shows_outcomes_and_records_them(personas, shared_case):
     assert response.status_code == 302
     page = client.get(f"/cases/{shared_case.pk}/").content.decode()
     row = tables(page)["Outcomes"][0]
-    assert row[1:4] == ["Charges filed", "Other charges", "4"]
+    assert row[1].startswith("Charges filed") and "Other charges" in row[1]
+    assert row[2] == "4"
     viewer_page = page_client(personas, "viewer").get(f"/cases/{shared_case.pk}/")
     assert 'class="form outcome-form"' not in viewer_page.content.decode()
     assert 'id="outcomes"' in viewer_page.content.decode()
