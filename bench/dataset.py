@@ -21,7 +21,7 @@ from agencies.models import Agency, Profile, TaskForce, TaskForceMembership
 from bench import derive
 from bench.loader import copy_rows, reset_sequences
 from bench.words import note_text, title_text
-from cases.models import Case, CaseAgencyPermission, CaseShare, Note
+from cases.models import Case, CaseAgencyPermission, CaseOutcome, CaseShare, Note
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,14 @@ RESTRICTED_FRACTION = 0.10
 EVENT_FRACTION = 0.10  # the newest tenth of the notes has its live events
 PEOPLE_PER_AGENCY_MIN = 5  # the benchmark opens five dashboards per agency
 HISTORY_DAYS = 1_000
+OUTCOME_KINDS = [
+    "victims_identified",
+    "victims_referred",
+    "arrests",
+    "charges_filed",
+    "prosecutions",
+    "convictions",
+]
 
 PORTAL_MODELS = [
     Group,
@@ -54,6 +62,7 @@ PORTAL_MODELS = [
     User,
     Profile,
     Case,
+    CaseOutcome,
     CaseShare,
     CaseAgencyPermission,
     GroupObjectPermission,
@@ -78,6 +87,9 @@ def agency_weights(size: Size) -> list[float]:
 class Generator:
     def __init__(self, size: Size, seed: int):
         self.size, self.rng = size, random.Random(seed)
+        # Outcomes draw from their own stream: the cases, shares and notes stay the ones
+        # earlier runs generated from the same seed.
+        self.outcome_rng = random.Random(seed * 31 + 15)
         self.now = timezone.now().replace(microsecond=0)
         self.today = timezone.localdate()
         self.weights = agency_weights(size)
@@ -251,9 +263,42 @@ class Generator:
                 "status_changed_at": created,
                 "lead_agency_id": lead,
                 "opened_by_id": self.people[lead][0],
+                "trafficking_type": self.outcome_rng.choices(
+                    ["sex", "labor", "both", "unknown"], [6, 2, 1, 3]
+                )[0],
                 "created_at": created,
                 "updated_at": updated,
             }
+
+    def outcomes(self):
+        """What came of the cases: about one and a half dated records per case, from the
+        day it was opened to today, with their groups; a few withdrawn."""
+        rng, next_id = self.outcome_rng, 1
+        for index, lead in enumerate(self.leads):
+            created = self.case_created[index]
+            for _ in range(rng.choices([0, 1, 2, 3, 4], [3, 3, 2, 1, 1])[0]):
+                kind = rng.choices(OUTCOME_KINDS, [4, 3, 3, 3, 1, 1])[0]
+                occurred = created + (self.now - created) * rng.random()
+                victims = kind == "victims_identified"
+                yield {
+                    "id": next_id,
+                    "case_id": index + 1,
+                    "task_force_id": self.task_force_of(lead),
+                    "kind": kind,
+                    "count": rng.choices([1, 2, 3, 5, 8], [5, 3, 2, 1, 1])[0],
+                    "occurred_on": timezone.localdate(occurred),
+                    "age_group": rng.choice(["adult", "minor", "unknown"]) if victims else "",
+                    "citizenship": rng.choice(["us_citizen", "foreign_national", "unknown"])
+                    if victims
+                    else "",
+                    "statute": rng.choice(["human_trafficking", "other"])
+                    if kind == "charges_filed"
+                    else "",
+                    "recorded_by_id": self.people[lead][0],
+                    "recorded_at": occurred,
+                    "withdrawn_at": self.now if rng.random() < 0.02 else None,
+                }
+                next_id += 1
 
     # Notes
 
@@ -309,6 +354,9 @@ def load(size: Size, seed: int) -> dict:
         label="coordinators",
     )
     counts["cases"] = copy_rows(Case, gen.cases(), total=size.cases, label="cases")
+    counts["outcomes"] = copy_rows(
+        CaseOutcome, gen.outcomes(), total=round(size.cases * 1.6), label="outcomes"
+    )
     counts["shares"] = copy_rows(CaseShare, iter(gen.shares), total=len(gen.shares), label="shares")
     restricted: list[dict] = []
     counts["notes"] = copy_rows(Note, gen.notes(restricted), total=size.notes, label="notes")

@@ -104,6 +104,20 @@ def dashboard(base_url: str, cookies: dict, sample: Sample, *, repeat: int):
             _get(client, sample, "/")
 
 
+def task_force_report(
+    base_url: str, caller: Caller, task_force_id: int, sample: Sample, *, repeat: int, **params
+):
+    """A task force's report (``params``: the period), as its coordinator asks for it; every
+    figure family is one grouped query over the task force's cases and outcomes."""
+    with caller.client(base_url) as client:
+        for _ in range(repeat):
+            response = _get(
+                client, sample, f"/api/v1/task-forces/{task_force_id}/report/", **params
+            )
+            if response is not None and response.json()["scope"]["id"] != task_force_id:
+                sample.errors += 1
+
+
 def healthz(base_url: str, sample: Sample, *, repeat: int):
     """The floor of a request on this server: the health check."""
     with httpx.Client(base_url=base_url, timeout=30) as client:

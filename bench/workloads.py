@@ -1,5 +1,6 @@
 """The benchmark's workloads, in the order one run takes them."""
 
+import datetime as dt
 import json
 import random
 import subprocess
@@ -135,6 +136,8 @@ def over_http(server: Server, callers: list[Caller], oracle: Oracle, repeat: int
             "events_since",
             "dashboard",
             "healthz",
+            "task_force_report",
+            "task_force_report_year",
         )
     }
     per_agency = []
@@ -167,7 +170,30 @@ def over_http(server: Server, callers: list[Caller], oracle: Oracle, repeat: int
         http_load.dashboard(
             url, session_cookies(caller.user), samples["dashboard"], repeat=max(repeat // 10, 2)
         )
+    coordinator, task_force_id = busiest_task_force_coordinator()
+    http_load.task_force_report(
+        url, coordinator, task_force_id, samples["task_force_report"], repeat=repeat
+    )
+    year_ago = (timezone.localdate() - dt.timedelta(days=364)).isoformat()
+    http_load.task_force_report(
+        url,
+        coordinator,
+        task_force_id,
+        samples["task_force_report_year"],
+        repeat=max(repeat // 2, 5),
+        **{"from": year_ago, "to": timezone.localdate().isoformat()},
+    )
     return {"per_agency": per_agency, **{k: v.as_dict() for k, v in samples.items()}}
+
+
+def busiest_task_force_coordinator() -> tuple[Caller, int]:
+    """A coordinator of the task force with the most cases, with a read token."""
+    from agencies.models import TaskForce
+
+    task_force = TaskForce.objects.annotate(n=Count("cases")).order_by("-n", "pk").first()
+    user = task_force.coordinators.select_related("profile__agency").order_by("pk").first()
+    caller = Caller(user, user.profile.agency, 0, issue(user, scope=TokenScope.READ))
+    return caller, task_force.pk
 
 
 def redis_floor(redis_url: str, repeat: int = 200) -> dict:

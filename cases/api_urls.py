@@ -19,6 +19,12 @@ urlpatterns = [
         api.CaseAccessReportView.as_view(),
         name="case-access-report-api",
     ),
+    path("cases/<int:pk>/outcomes/", api.CaseOutcomesView.as_view(), name="case-outcomes"),
+    path(
+        "cases/<int:pk>/outcomes/<int:outcome_id>/withdraw/",
+        api.CaseOutcomeWithdrawView.as_view(),
+        name="case-outcome-withdraw",
+    ),
     path("cases/<int:pk>/notes/", api.CaseNotesView.as_view(), name="case-notes"),
     *router.urls,
 ]

@@ -5,7 +5,14 @@ import django_filters
 
 from agencies.models import Agency, TaskForce
 from cases import selectors
-from cases.models import TITLE_MAX_LENGTH, Case, CaseKind, CasePriority, CaseStatus
+from cases.models import (
+    TITLE_MAX_LENGTH,
+    Case,
+    CaseKind,
+    CasePriority,
+    CaseStatus,
+    TraffickingType,
+)
 
 # What the page's ordering select says for each key the API accepts.
 ORDERING_LABELS = {
@@ -25,6 +32,9 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices, empty_label="Any status")
     kind = django_filters.ChoiceFilter(choices=CaseKind.choices, empty_label="Any kind")
     priority = django_filters.ChoiceFilter(choices=CasePriority.choices, empty_label="Any priority")
+    trafficking_type = django_filters.ChoiceFilter(
+        choices=TraffickingType.choices, empty_label="Any trafficking type"
+    )
     task_force = django_filters.ModelChoiceFilter(
         queryset=TaskForce.objects.all(), empty_label="Any task force"
     )
@@ -41,7 +51,7 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
-        fields = ["status", "kind", "priority", "task_force", "lead_agency"]
+        fields = ["status", "kind", "priority", "trafficking_type", "task_force", "lead_agency"]
 
     def search(self, queryset, name, value):
         return selectors.case_search(queryset, value)

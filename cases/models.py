@@ -6,13 +6,23 @@ Who may see what is decided in ``cases/access.py`` only; these models hold the d
 import datetime as dt
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, MaxValueValidator
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from activity.clock import policy_today
+
+# The dated outcomes of a case live in their own module (Django finds them through this one).
+from cases.outcome_models import (  # noqa: F401
+    OUTCOME_MAX,
+    AgeGroup,
+    CaseOutcome,
+    Citizenship,
+    OutcomeKind,
+    Statute,
+)
 
 # Length limits, one place for the models, the forms, the API and the services. A value past
 # its limit is refused with a message that gives both numbers, never cut short.
@@ -21,8 +31,6 @@ SUMMARY_MAX_LENGTH = 10_000
 TITLE_MAX_LENGTH = 200
 PURPOSE_MAX_LENGTH = 500
 REASON_MAX_LENGTH = 500
-# Outcome counts: far above any real case, low enough that a slip of the keyboard is caught.
-OUTCOME_MAX = 100_000
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
@@ -38,6 +46,15 @@ class CaseKind(models.TextChoices):
     CHILD_EXPLOITATION = "child_exploitation", "Child exploitation"
     ILLICIT_MASSAGE_BUSINESS = "illicit_massage_business", "Illicit massage business"
     OTHER = "other", "Other"
+
+
+class TraffickingType(models.TextChoices):
+    """The form of trafficking a case is about, as the grant reports count it."""
+
+    SEX = "sex", "Sex trafficking"
+    LABOR = "labor", "Labor trafficking"
+    BOTH = "both", "Sex and labor trafficking"
+    UNKNOWN = "unknown", "Not yet known"
 
 
 class CaseStatus(models.TextChoices):
@@ -67,7 +84,8 @@ class Case(models.Model):
 
     Agencies see it only through a share (``CaseShare``) and the object permissions that
     come with it. ``number`` is unique within the task force: PREFIX-YEAR-SEQUENCE.
-    Outcomes are the counts task forces report.
+    What came of it (victims, arrests, charges, ...) is kept as dated ``CaseOutcome``
+    records, counts and categories only, which the reports add up per period.
     """
 
     task_force = models.ForeignKey(
@@ -88,15 +106,8 @@ class Case(models.Model):
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="opened_cases"
     )
-    victims_identified = models.PositiveIntegerField(
-        default=0, validators=[MaxValueValidator(OUTCOME_MAX)]
-    )
-    victims_referred = models.PositiveIntegerField(
-        default=0, validators=[MaxValueValidator(OUTCOME_MAX)]
-    )
-    arrests = models.PositiveIntegerField(default=0, validators=[MaxValueValidator(OUTCOME_MAX)])
-    charges_filed = models.PositiveIntegerField(
-        default=0, validators=[MaxValueValidator(OUTCOME_MAX)]
+    trafficking_type = models.CharField(
+        max_length=8, choices=TraffickingType.choices, default=TraffickingType.UNKNOWN
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -117,6 +128,9 @@ class Case(models.Model):
             models.Index(fields=["kind"], name="case_kind"),
             models.Index(fields=["lead_agency"], name="case_lead_agency"),
             models.Index(fields=["-updated_at", "-id"], name="case_recent"),
+            # The reports count the cases a task force opened in a period.
+            models.Index(fields=["task_force", "created_at"], name="case_opened"),
+            models.Index(fields=["lead_agency", "created_at"], name="case_opened_by_lead"),
         ]
 
     def __str__(self) -> str:

@@ -1,11 +1,11 @@
 """Reads of the cases app that depend on who asks; visibility itself comes from the policy."""
 
 from django.db import models
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
 from activity.models import AuditRecord
 from cases import access
-from cases.models import Case, CaseShare, Note
+from cases.models import Case, CaseOutcome, CaseShare, Note
 
 # Only these fields can be used to order case lists. The default reads the caller's access
 # rows in the order of their index (``CaseAccess``): the page is a range of it.
@@ -146,3 +146,26 @@ def readable_notes_read(user, case: Case, records) -> list[tuple]:
         (record, [readable[n] for n in record.changes.get("notes", []) if n in readable])
         for record in records
     ]
+
+
+def outcome_totals(case_ids: list[int]) -> dict[int, dict[str, int]]:
+    """The totals of each kind of outcome of these cases (records that stand): one grouped
+    query for a page of cases."""
+    totals: dict[int, dict[str, int]] = {}
+    rows = (
+        CaseOutcome.objects.filter(case_id__in=case_ids, withdrawn_at__isnull=True)
+        .order_by()
+        .values_list("case_id", "kind")
+        .annotate(total=Sum("count"))
+    )
+    for case_id, kind, total in rows:
+        totals.setdefault(case_id, {})[kind] = total
+    return totals
+
+
+def case_outcomes(case: Case) -> QuerySet[CaseOutcome]:
+    """Every outcome record of a case the caller sees (ask ``access.case_for`` first),
+    withdrawn ones too: the history of its figures, latest first."""
+    return case.outcomes.select_related("recorded_by", "withdrawn_by").order_by(
+        "-occurred_on", "-id"
+    )

@@ -16,6 +16,7 @@ from cases import access, selectors, services
 from cases.filters import CaseFilter, for_paging
 from cases.models import AccessLevel, CaseStatus
 from frontend.case_actions import share_candidates, status_choices
+from frontend.case_outcomes import outcomes_context
 from frontend.forms import (
     CaseEditForm,
     CaseOpenForm,
@@ -102,6 +103,7 @@ def _case_page(request, case, level, note_form=None):
             for share in selectors.active_shares(case)
         ],
         "status_changes": case.status_changes.select_related("changed_by"),
+        **outcomes_context(case, can_manage),
         "notes": [
             {
                 "note": note,
@@ -155,10 +157,7 @@ def case_edit(request, pk: int):
         "kind",
         "priority",
         "summary",
-        "victims_identified",
-        "victims_referred",
-        "arrests",
-        "charges_filed",
+        "trafficking_type",
     ]
     form = CaseEditForm(request.POST or None, initial={f: getattr(case, f) for f in fields})
     if request.method == "POST" and form.is_valid():

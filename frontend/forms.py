@@ -6,7 +6,6 @@ from django.core.exceptions import ValidationError
 from agencies.models import Agency, TaskForce
 from cases.models import (
     NOTE_MAX_LENGTH,
-    OUTCOME_MAX,
     PURPOSE_MAX_LENGTH,
     REASON_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
@@ -15,6 +14,7 @@ from cases.models import (
     CaseKind,
     CasePriority,
     NoteVisibility,
+    TraffickingType,
     too_long,
 )
 
@@ -44,10 +44,6 @@ class LimitedText(forms.CharField):
         super().validate(value)
         if value and len(value) > self.limit:
             raise ValidationError(too_long(self.what, self.limit, len(value)))
-
-
-def _outcome(label: str) -> forms.IntegerField:
-    return forms.IntegerField(min_value=0, max_value=OUTCOME_MAX, label=label)
 
 
 class CaseOpenForm(forms.Form):
@@ -82,10 +78,11 @@ class CaseEditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
     )
-    victims_identified = _outcome("Victims identified")
-    victims_referred = _outcome("Victims referred to services")
-    arrests = _outcome("Arrests")
-    charges_filed = _outcome("Charges filed")
+    trafficking_type = forms.ChoiceField(
+        choices=TraffickingType.choices,
+        label="Trafficking type",
+        help_text="What the task force's reports count the case as.",
+    )
 
 
 class ShareForm(forms.Form):

@@ -6,11 +6,13 @@ from frontend import (
     audit,
     calendars,
     case_actions,
+    case_outcomes,
     cases,
     dashboard,
     meetings,
     people,
     profile,
+    reports,
     signin,
     tokens,
     training_roster,
@@ -65,6 +67,12 @@ urlpatterns = [
         "cases/<int:pk>/access/<int:agency_id>/revoke/",
         case_actions.case_revoke,
         name="case-revoke",
+    ),
+    path("cases/<int:pk>/outcomes/", case_outcomes.case_outcome_record, name="case-outcome-record"),
+    path(
+        "cases/<int:pk>/outcomes/<int:outcome_id>/withdraw/",
+        case_outcomes.case_outcome_withdraw,
+        name="case-outcome-withdraw",
     ),
     path("cases/<int:pk>/access-report/", cases.case_access_report, name="case-access-report"),
     path("notes/<int:pk>/edit/", cases.note_edit, name="note-edit"),
@@ -173,4 +181,25 @@ urlpatterns = [
     path("welcome/<str:uidb64>/<str:token>/", people.invitation_accept, name="invitation-accept"),
     path("audit/", audit.audit_trail, name="audit-trail"),
     path("audit/export.csv", audit.audit_export, name="audit-export"),
+    path("reports/", reports.report_list, name="report-list"),
+    path("task-forces/<int:pk>/report/", reports.task_force_report, name="task-force-report"),
+    *[
+        path(
+            f"task-forces/<int:pk>/report/{kind}/",
+            reports.task_force_report_download,
+            {"kind": kind},
+            name=f"task-force-report-{kind}",
+        )
+        for kind in ("csv", "pdf")
+    ],
+    path("agencies/<int:pk>/report/", reports.agency_report, name="agency-report"),
+    *[
+        path(
+            f"agencies/<int:pk>/report/{kind}/",
+            reports.agency_report_download,
+            {"kind": kind},
+            name=f"agency-report-{kind}",
+        )
+        for kind in ("csv", "pdf")
+    ],
 ]

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
 from agencies import access, selectors
+from reports import access as report_access
 
 
 @login_required
@@ -46,5 +47,6 @@ def task_force_detail(request, slug: str):
         {
             "task_force": task_force,
             "history": selectors.task_force_history(task_force).filter(left_on__isnull=False),
+            "can_see_report": report_access.can_see_task_force_report(request.user, task_force),
         },
     )

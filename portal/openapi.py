@@ -25,8 +25,14 @@ OPENAPI = {
     # The docs' sections, one per resource (portal.schema), in the order a reader needs them.
     "TAGS": [
         {"name": "me", "description": "Who the session or token belongs to."},
-        {"name": "agencies", "description": "Agencies; contact details only for partners."},
-        {"name": "task-forces", "description": "Task forces and their member agencies."},
+        {
+            "name": "agencies",
+            "description": "Agencies; contact details only for partners; an agency's own report.",
+        },
+        {
+            "name": "task-forces",
+            "description": "Task forces, their member agencies and their quarterly reports.",
+        },
         {"name": "cases", "description": "Cases your agency was given, who has access, notes."},
         {"name": "notes", "description": "One note: edit (with If-Match), redact, revisions."},
         {
@@ -41,6 +47,10 @@ OPENAPI = {
             "description": "Your agency's webhook endpoints and their deliveries (agency admins).",
         },
         {"name": "audit", "description": "Your agency's audit trail (agency admins)."},
+        {
+            "name": "reports",
+            "description": "Task force and agency reports: aggregate figures, small ones hidden.",
+        },
         {
             "name": "public",
             "description": "Trainings open to public registration: no sign-in needed.",

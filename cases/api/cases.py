@@ -15,7 +15,6 @@ from cases import access, selectors, services
 from cases.api.common import NotesCursorPagination, PersonRefSerializer, valid
 from cases.filters import CaseFilter, for_paging
 from cases.models import (
-    OUTCOME_MAX,
     PURPOSE_MAX_LENGTH,
     REASON_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
@@ -25,7 +24,20 @@ from cases.models import (
     CaseKind,
     CasePriority,
     CaseStatus,
+    OutcomeKind,
+    TraffickingType,
 )
+
+
+class OutcomeTotalField(serializers.IntegerField):
+    """A total of the case's outcome records that stand, of the kind the field is named
+    after, from the ``totals`` the view read for the page in one query."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, case):
+        return self.parent.context.get("totals", {}).get(case.pk, {}).get(self.field_name, 0)
 
 
 class CaseSerializer(serializers.ModelSerializer):
@@ -33,6 +45,13 @@ class CaseSerializer(serializers.ModelSerializer):
     lead_agency = AgencyRefSerializer()
     my_level = serializers.SerializerMethodField(help_text="The caller's agency's access level.")
     last_note_at = serializers.DateTimeField(read_only=True, allow_null=True, required=False)
+    # Totals of the case's dated outcome records that stand (``/cases/{id}/outcomes/``).
+    victims_identified = OutcomeTotalField()
+    victims_referred = OutcomeTotalField()
+    arrests = OutcomeTotalField()
+    charges_filed = OutcomeTotalField()
+    prosecutions = OutcomeTotalField()
+    convictions = OutcomeTotalField()
 
     class Meta:
         model = Case
@@ -47,10 +66,13 @@ class CaseSerializer(serializers.ModelSerializer):
             "status_changed_at",
             "task_force",
             "lead_agency",
+            "trafficking_type",
             "victims_identified",
             "victims_referred",
             "arrests",
             "charges_filed",
+            "prosecutions",
+            "convictions",
             "created_at",
             "updated_at",
             "last_note_at",
@@ -66,6 +88,7 @@ class CaseSerializer(serializers.ModelSerializer):
         page of 50 cases, a third of the list's time (benchmark). The declared fields still
         describe it in the schema; a test holds both to the same output."""
         moment = _DATETIME.to_representation
+        totals = self.context.get("totals", {}).get(case.pk, {})
         return {
             "id": case.pk,
             "number": case.number,
@@ -77,10 +100,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "status_changed_at": moment(case.status_changed_at),
             "task_force": _ref(case.task_force, "id", "name", "slug"),
             "lead_agency": _ref(case.lead_agency, "id", "name", "short_name"),
-            "victims_identified": case.victims_identified,
-            "victims_referred": case.victims_referred,
-            "arrests": case.arrests,
-            "charges_filed": case.charges_filed,
+            "trafficking_type": case.trafficking_type,
+            **{kind: totals.get(kind, 0) for kind in OutcomeKind.values},
             "created_at": moment(case.created_at),
             "updated_at": moment(case.updated_at),
             "last_note_at": moment(getattr(case, "last_note_at", None)),
@@ -111,12 +132,7 @@ class CaseUpdateSerializer(serializers.Serializer):
     priority = serializers.ChoiceField(choices=CasePriority.choices, required=False)
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)
     status_reason = TextField(required=False, allow_blank=True, max_length=REASON_MAX_LENGTH)
-    victims_identified = serializers.IntegerField(
-        min_value=0, max_value=OUTCOME_MAX, required=False
-    )
-    victims_referred = serializers.IntegerField(min_value=0, max_value=OUTCOME_MAX, required=False)
-    arrests = serializers.IntegerField(min_value=0, max_value=OUTCOME_MAX, required=False)
-    charges_filed = serializers.IntegerField(min_value=0, max_value=OUTCOME_MAX, required=False)
+    trafficking_type = serializers.ChoiceField(choices=TraffickingType.choices, required=False)
 
 
 class CaseViewSet(IdempotentPosts, viewsets.GenericViewSet):
@@ -134,8 +150,9 @@ class CaseViewSet(IdempotentPosts, viewsets.GenericViewSet):
         cases = self.filter_queryset(self.get_queryset())
         page = self.paginate_queryset(for_paging(request.user, cases, request.query_params))
         levels = {case.pk: case.access_level for case in page}
+        totals = selectors.outcome_totals([case.pk for case in page])
         return self.get_paginated_response(
-            CaseSerializer(page, many=True, context={"levels": levels}).data
+            CaseSerializer(page, many=True, context={"levels": levels, "totals": totals}).data
         )
 
     @extend_schema(request=CaseCreateSerializer, responses={201: CaseSerializer})
@@ -146,7 +163,8 @@ class CaseViewSet(IdempotentPosts, viewsets.GenericViewSet):
         return self._one(case, level, status.HTTP_201_CREATED)
 
     def _one(self, case, level, status_code=status.HTTP_200_OK) -> Response:
-        data = CaseSerializer(case, context={"level": level}).data
+        totals = selectors.outcome_totals([case.pk])
+        data = CaseSerializer(case, context={"level": level, "totals": totals}).data
         return Response(data, status=status_code, headers={"ETag": etag(case.version, data)})
 
     @extend_schema(responses=CaseSerializer)

@@ -17,6 +17,10 @@ from cases.services.notes import (  # noqa: F401
     note_edit,
     note_redact,
 )
+from cases.services.outcomes import (  # noqa: F401
+    case_outcome_record,
+    case_outcome_withdraw,
+)
 from cases.services.sharing import (  # noqa: F401
     case_share,
     case_shares_end_expired,

@@ -1,4 +1,4 @@
-"""Opening cases, their details, outcomes and status, and the record of who read them."""
+"""Opening cases, their details and status, and the record of who read them."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,10 +28,7 @@ CASE_FIELDS = {
     "kind",
     "summary",
     "priority",
-    "victims_identified",
-    "victims_referred",
-    "arrests",
-    "charges_filed",
+    "trafficking_type",
 }
 
 # Where a case may go from each status. Referred and closed cases can be reopened.
@@ -112,7 +109,7 @@ def case_open(
 
 @transaction.atomic
 def case_update(*, actor, case: Case, if_match: list[str] | None = None, **changes) -> Case:
-    """Edit a case's details and outcomes (managing agencies). With ``if_match`` (the
+    """Edit a case's details (managing agencies). With ``if_match`` (the
     versions an If-Match named), only if the case is still at one of them."""
     require_level(actor, case, AccessLevel.MANAGE)
     unknown = set(changes) - CASE_FIELDS

@@ -38,7 +38,7 @@ def every_kind_happens(personas, case) -> None:
     case_services.case_share(
         actor=manager, case=case, agency=member, level=AccessLevel.VIEW, purpose="MOU"
     )
-    case_services.case_update(actor=manager, case=case, arrests=2)
+    case_services.case_update(actor=manager, case=case, trafficking_type="labor")
     note = case_services.note_add(actor=contributor, case=case, body="Seen at the motel")
     note = case_services.note_edit(
         actor=contributor, note=note, expected_version=note.version, body="Seen twice"

@@ -5,7 +5,6 @@ import pytest
 
 from cases.models import (
     NOTE_MAX_LENGTH,
-    OUTCOME_MAX,
     PURPOSE_MAX_LENGTH,
     REASON_MAX_LENGTH,
     SUMMARY_MAX_LENGTH,
@@ -29,8 +28,7 @@ def _refused(response, field):
     [
         ({"title": "T" * (TITLE_MAX_LENGTH + 1)}, "title"),
         ({"summary": "s" * (SUMMARY_MAX_LENGTH + 1)}, "summary"),
-        ({"arrests": OUTCOME_MAX + 1}, "arrests"),
-        ({"victims_identified": 10**30}, "victims_identified"),
+        ({"trafficking_type": "smuggling"}, "trafficking_type"),
         ({"status": "active", "status_reason": "r" * (REASON_MAX_LENGTH + 1)}, "status_reason"),
     ],
 )

@@ -34,6 +34,8 @@ OBJECT_KEYS = (
     "token",
     "webhook",
     "coordinated_training",
+    "report_task_force",
+    "outcome",
 )
 
 # Run inside the server's environment; prints one JSON object: per username, the ids of the
@@ -48,6 +50,7 @@ from cases import access as cases
 from cases.models import AccessLevel
 from meetings import access as meetings
 from meetings.models import MeetingKind
+from reports import access as reports
 
 def first(items):
     return next(iter(items), None)
@@ -98,6 +101,12 @@ for username in USERNAMES:
         "coordinated_training": coordinated.pk if coordinated else None,
         "token": first(manageable_tokens(user).order_by("pk").values_list("pk", flat=True)),
         "webhook": first(visible_webhooks(user).order_by("pk").values_list("pk", flat=True)),
+        "report_task_force": first(t.pk for t in reports.report_task_forces(user)),
+        "outcome": first(
+            case.outcomes.filter(withdrawn_at__isnull=True).order_by("pk").values_list(
+                "pk", flat=True
+            )
+        ) if case and level == AccessLevel.MANAGE else None,
     }
 print(json.dumps(found))
 """
@@ -169,6 +178,10 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
         clicks=(f"{CASES_LIST} .opblock-summary", f"{CASES_LIST} .try-out__btn"),
     )
     page("not-found", "/cases/no-such-case/", ready="a[href='/']", status=404)
+    page("reports", "/reports/")
+    page("agency-report", "/agencies/{agency}/report/", "agency")
+    if persona in ("coordinator", "agency-admin"):
+        page("task-force-report", "/task-forces/{report_task_force}/report/", "report_task_force")
     if persona == "agency-admin":
         page("people", "/agency/people/")
         page("person-invite", "/agency/people/invite/")
@@ -194,6 +207,7 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
     page("meeting", "/meetings/{meeting}/", "meeting")
     page("training", "/meetings/{training}/", "training")
     if persona == "liaison":
+        page("case-outcome-withdraw", "/cases/{case}/outcomes/{outcome}/withdraw/", "outcome")
         page("note-edit", "/notes/{editable_note}/edit/", "editable_note")
         page("note-redact", "/notes/{redactable_note}/redact/", "redactable_note")
     if persona == "coordinator":

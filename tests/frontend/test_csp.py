@@ -13,9 +13,11 @@ from django.test import Client
 from django.urls import URLPattern
 from django.utils import timezone
 
+from activity.clock import policy_today
 from agencies.invitations import invitation_path
 from agencies.models import WebhookEndpoint
 from agencies.services import token_issue
+from cases import services as case_services
 from frontend import urls as frontend_urls
 from meetings import public, services
 from tests.agencies.factories import AgencyFactory, TaskForceFactory, person
@@ -99,6 +101,13 @@ PAGES = {
         None,
         lambda p, o: f"/trainings/cancel/{public.registration_token(o.registration)}/",
     ),
+    "case-outcome-withdraw": (
+        "case",
+        lambda p, o: f"/cases/{o.case.pk}/outcomes/{outcome_of(p, o.case).pk}/withdraw/",
+    ),
+    "report-list": ("case", lambda p, o: "/reports/"),
+    "task-force-report": ("case", lambda p, o: f"/task-forces/{p.task_force.pk}/report/"),
+    "agency-report": ("case", lambda p, o: f"/agencies/{p.agency('manager').pk}/report/"),
 }
 
 # Routes of frontend/urls.py that are not pages: forms post to them, or they answer files.
@@ -139,7 +148,19 @@ NOT_PAGES = {
     "training-certificate",
     "registrant-export",
     "public-certificate",
+    # Reports: a form posts to the first; the others answer files (tests/reports/).
+    "case-outcome-record",
+    "task-force-report-csv",
+    "task-force-report-pdf",
+    "agency-report-csv",
+    "agency-report-pdf",
 }
+
+
+def outcome_of(p, case):
+    return case_services.case_outcome_record(
+        actor=p.user("manager"), case=case, kind="arrests", count=2, occurred_on=policy_today()
+    )
 
 
 def manager_token(p):
