@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from portal.openapi import OPENAPI
 from portal.redis_config import REDIS_LAYERS, caches, channel_layers, for_test_worker
+from portal.tips_settings import tips_settings
 from portal.webhook_settings import webhook_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -72,6 +73,7 @@ INSTALLED_APPS = [
     "agencies",
     "cases",
     "meetings",
+    "tips",
     "frontend",
     # The benchmark's `generate_load` command; no models, nothing at request time.
     "bench",
@@ -363,6 +365,7 @@ DASHBOARD_REPLAY_LIMIT = 500
 API_TOKEN_DEFAULT_DAYS = env.int("CROSSROADS_API_TOKEN_DAYS", default=90)  # then ask anew
 # Webhooks: the network policy, timeouts, backoff and disabling (portal/webhook_settings.py).
 globals().update(webhook_settings(env))
+globals().update(tips_settings(env))
 
 # Public trainings (README, "Public trainings"): reads and registrations per address, per
 # e-mail address (past them: 429 with Retry-After), and the life of a confirmation link.
