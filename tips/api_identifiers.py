@@ -32,12 +32,12 @@ class IdentifierCreateSerializer(serializers.Serializer):
     )
 
 
-class ContactSerializer(serializers.Serializer):
+class NoticeContactSerializer(serializers.Serializer):
     name = serializers.CharField()
     phone = serializers.CharField()
 
 
-class OtherAgencySerializer(serializers.Serializer):
+class NoticeAgencySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     short_name = serializers.CharField()
     name = serializers.CharField()
@@ -51,8 +51,8 @@ class NoticeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=IdentifierKind.choices)
     kind_label = serializers.CharField()
     other_holds = serializers.ChoiceField(choices=[("case", "case"), ("tip", "tip")])
-    other_agency = OtherAgencySerializer()
-    contact = ContactSerializer()
+    other_agency = NoticeAgencySerializer()
+    contact = NoticeContactSerializer()
     created_at = serializers.DateTimeField()
 
     def to_representation(self, notice) -> dict:

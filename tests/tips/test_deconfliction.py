@@ -49,7 +49,13 @@ def test_a_phone_in_another_agencys_case_makes_one_notice_for_each_side(
     assert notice["other_agency"]["short_name"] == "OTH"
     assert notice["contact"]["name"]
     assert set(notice) == {
-        "id", "kind", "kind_label", "other_holds", "other_agency", "contact", "created_at"
+        "id",
+        "kind",
+        "kind_label",
+        "other_holds",
+        "other_agency",
+        "contact",
+        "created_at",
     }
     [their_notice] = theirs.json()
     assert their_notice["other_agency"]["short_name"] == "MGR"
@@ -143,7 +149,12 @@ def test_only_contributing_agencies_add_or_remove_identifiers(personas, shared_c
     assert api_client(personas, "other").delete(path).status_code == 404
     assert api_client(personas, "member").delete(path).status_code == 404
     assert api_client(personas, "viewer").delete(path).status_code == 403
-    assert api_client(personas, "manager").delete(f"/api/v1/identifiers/{other_case.phone.pk}/").status_code == 404
+    assert (
+        api_client(personas, "manager")
+        .delete(f"/api/v1/identifiers/{other_case.phone.pk}/")
+        .status_code
+        == 404
+    )
     assert api_client(personas, "contributor").delete(path).status_code == 204
     assert not Identifier.objects.filter(pk=identifier.pk).exists()
 
