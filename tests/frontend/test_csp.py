@@ -99,6 +99,10 @@ PAGES = {
         None,
         lambda p, o: f"/trainings/cancel/{public.registration_token(o.registration)}/",
     ),
+    "tip-list": ("case", lambda p, o: "/tips/"),
+    "tip-record": ("case", lambda p, o: "/tips/record/"),
+    "tip-detail": ("case", lambda p, o: f"/tips/{tip_of(p).pk}/"),
+    "public-tip": (None, lambda p, o: "/tips/new/"),
 }
 
 # Routes of frontend/urls.py that are not pages: forms post to them, or they answer files.
@@ -139,7 +143,26 @@ NOT_PAGES = {
     "training-certificate",
     "registrant-export",
     "public-certificate",
+    # Forms of the tip and case pages post to these (tests/tips/test_pages.py).
+    "tip-triage",
+    "tip-open-case",
+    "case-identifier-add",
+    "case-deconfliction-page",
+    "identifier-remove",
 }
+
+
+def tip_of(personas):
+    from tips.services import tip_record
+
+    return tip_record(
+        actor=personas.user("manager"),
+        task_force=personas.task_force,
+        source="hotline",
+        reference="NHTH-1",
+        what="Two young women brought to rooms by an older man.",
+        identifiers=[{"kind": "phone", "value": "(816) 555-0117"}],
+    )
 
 
 def manager_token(p):
