@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
+from tips.display import readable
+
 # Length limits, one place for the models, forms, API and services. Past them: refused.
 TIP_TEXT_MAX_LENGTH = 5_000
 TIP_FIELD_MAX_LENGTH = 300
@@ -165,6 +167,11 @@ class Identifier(models.Model):
     def __str__(self) -> str:
         # The kind only: the value must not reach the audit trail's readable text.
         return f"{self.get_kind_display()} {self.pk}"
+
+    @property
+    def readable_value(self) -> str:
+        """The value as people write it: a US phone number as (816) 555-0117."""
+        return readable(self.kind, self.value)
 
 
 class DeconflictionOptOut(models.Model):

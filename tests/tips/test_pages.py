@@ -35,11 +35,12 @@ def test_the_case_page_shows_the_notice_to_the_lead_agency_only(personas, shared
     manager = page_client(personas, "manager").get(f"/cases/{shared_case.pk}/").content.decode()
     [notice] = elements(manager, "li", cls="notice")
     assert "Other Task Force Agency" in notice.text and "phone number" in notice.text
-    values = [e.text for e in elements(manager, "td", cls="identifier-value")]
-    assert values == [PHONE_E164]
+    [value] = elements(manager, "span", cls="identifier-value")
+    assert (value.attrs["title"], value.text) == (PHONE_E164, "(913) 555-0177")
     viewer = page_client(personas, "viewer").get(f"/cases/{shared_case.pk}/").content.decode()
     assert elements(viewer, "li", cls="notice") == []
-    assert [e.text for e in elements(viewer, "td", cls="identifier-value")] == [PHONE_E164]
+    values = [e.attrs["title"] for e in elements(viewer, "span", cls="identifier-value")]
+    assert values == [PHONE_E164]
     assert elements(viewer, "form", cls="identifier-form") == []
     theirs = page_client(personas, "other").get(f"/cases/{other_case.case.pk}/").content.decode()
     [their_notice] = elements(theirs, "li", cls="notice")
