@@ -170,6 +170,9 @@ def test_bad_triage_is_a_400(personas, tip, body):
         {"what": "bell\x07"},
         {"source": "rumour"},
         {"received_at": "2999-01-01T00:00:00Z"},
+        {"received_at": "0001-01-01T00:00:00+05:00"},
+        {"received_at": "9999-12-31T23:59:59-05:00"},
+        {"received_at": "1999-12-31T23:59:59Z"},
         {"contact_email": "not-an-address"},
         {"identifiers": [{"kind": "phone", "value": "nope"}]},
     ],
@@ -181,3 +184,15 @@ def test_bad_tips_are_a_400_and_store_nothing(personas, extra):
 
 def test_an_unknown_status_filter_is_a_400(personas):
     assert api_client(personas, "coordinator").get("/api/v1/tips/?status=zzz").status_code == 400
+
+
+def test_reassigning_also_takes_the_notices_on_the_tip_from_the_first_agency(personas, other_case):
+    tip = Tip.objects.get(pk=record(personas).json()["id"])
+    triage(personas, "coordinator", tip, action="assign", agency=personas.agency("member").pk)
+    from tips.services.identifiers import attach
+
+    attach(actor=personas.user("coordinator"), kind="phone", value=PHONE_AS_MGR_TYPES, tip=tip)
+    member = api_client(personas, "member")
+    assert "deconfliction.match" in json.dumps(member.get("/api/v1/events/").json())
+    triage(personas, "coordinator", tip, action="assign", agency=personas.agency("viewer").pk)
+    assert "deconfliction.match" not in json.dumps(member.get("/api/v1/events/").json())

@@ -91,6 +91,8 @@ def match_identifier(*, actor, identifier: Identifier) -> list[DeconflictionNoti
     that attach identifiers, inside their transaction."""
     if _opted_out(identifier.case_id):
         return []
+    # Read again: who holds the case or tip is decided as it stands now.
+    identifier = Identifier.objects.select_related("case", "tip__task_force").get(pk=identifier.pk)
     own = holder_id(identifier)
     others = (
         Identifier.objects.filter(match_key=identifier.match_key, kind=identifier.kind)

@@ -2,6 +2,7 @@
 coordinators (assigned, marked duplicate, closed) and turned into cases by the assigned
 agency."""
 
+import datetime as dt
 import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,7 @@ from tips.models import (
     TIP_FIELD_MAX_LENGTH,
     TIP_IDENTIFIERS_MAX,
     TIP_TEXT_MAX_LENGTH,
+    DeconflictionNotice,
     Identifier,
     Tip,
     TipSource,
@@ -33,6 +35,7 @@ from tips.models import (
 from tips.services.deconfliction import match_identifier
 from tips.services.identifiers import attach, clean_identifier
 
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 # Line breaks are allowed in the text of a tip; no other control character anywhere.
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f]")
@@ -144,8 +147,10 @@ def tip_record(
         clean_identifier(item.get("kind"), item.get("value"))
     limits.take(actor, len(identifiers))
     now = timezone.now()
-    if received_at is not None and received_at > now:
-        raise ValidationError({"received_at": "A tip cannot be received in the future."})
+    if received_at is not None and not EARLIEST <= received_at <= now:
+        raise ValidationError(
+            {"received_at": "Give when the tip came in: since 2000, and not in the future."}
+        )
     tip = Tip.objects.create(
         task_force=task_force,
         source=source,
@@ -203,7 +208,9 @@ def tip_assign(*, actor, tip: Tip, agency: Agency) -> Tip:
     tip.assigned_agency, tip.status = agency, TipStatus.ASSIGNED
     tip.save(update_fields=["assigned_agency", "status", "updated_at"])
     if before and before != agency.pk and before != tip.recording_agency_id:
-        live.retract(agency_ids=[before], subject=tip)
+        # The agency no longer sees the tip: neither its events nor the notices on it.
+        notices = list(DeconflictionNotice.objects.filter(tip=tip))
+        live.retract(agency_ids=[before], subjects=[tip, *notices])
     audit_record(
         actor=actor, action="tip.assigned", target=tip, changes={"agency": [before, agency.pk]}
     )
