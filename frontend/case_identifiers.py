@@ -14,7 +14,7 @@ from frontend.tip_forms import IdentifierForm, OptOutForm
 from frontend.tips import too_many
 from tips import access, limits, services
 from tips.models import DeconflictionOptOut
-from tips.services.deconfliction import notice_payload
+from tips.services.deconfliction import notice_payloads
 
 
 def case_context(user, case, level) -> dict:
@@ -23,10 +23,9 @@ def case_context(user, case, level) -> dict:
     can_opt_out = access.can_opt_out(level)
     context = {
         "identifiers": access.case_identifiers(case).select_related("added_agency"),
-        "deconfliction_notices": [
-            notice_payload(notice)
-            for notice in access.case_notices(user, case).select_related("other_agency")
-        ],
+        "deconfliction_notices": notice_payloads(
+            access.case_notices(user, case).select_related("other_agency")
+        ),
         "can_edit_identifiers": can_edit,
         "can_opt_out": can_opt_out,
         "opt_out": DeconflictionOptOut.objects.filter(case=case).first() if can_opt_out else None,

@@ -16,7 +16,7 @@ from frontend.forms import apply_service_errors
 from frontend.tip_forms import AssignForm, CloseTipForm, DuplicateForm, TipCaseForm, TipRecordForm
 from tips import access, limits, selectors, services
 from tips.models import TipStatus
-from tips.services.deconfliction import notice_payload
+from tips.services.deconfliction import notice_payloads
 
 
 def too_many(request, wait: int, back_url: str = "/tips/") -> HttpResponse:
@@ -89,10 +89,7 @@ def _tip_page(request, tip, *, forms=None, status=200):
     context = {
         "tip": tip,
         "identifiers": tip.identifiers.select_related("added_agency"),
-        "notices": [
-            notice_payload(notice)
-            for notice in access.tip_notices(tip).select_related("other_agency")
-        ],
+        "notices": notice_payloads(access.tip_notices(tip).select_related("other_agency")),
         "can_triage": can_triage,
         "can_open_case": access.can_open_case(request.user, tip),
         "case_visible": bool(

@@ -32,6 +32,7 @@ from tips.models import (
     TipSource,
     TipStatus,
 )
+from tips.services.deconfliction import notice_payloads
 
 
 class TipSerializer(serializers.ModelSerializer):
@@ -77,13 +78,13 @@ class TipSerializer(serializers.ModelSerializer):
 
     @extend_schema(responses=IdentifierSerializer(many=True))
     def get_identifiers(self, tip) -> list[dict]:
-        return IdentifierSerializer(tip.identifiers.select_related("added_agency"), many=True).data
+        # Prefetched with their agencies by the list; read as a set either way.
+        return IdentifierSerializer(tip.identifiers.all(), many=True).data
 
     @extend_schema(responses=NoticeSerializer(many=True))
     def get_notices(self, tip) -> list[dict]:
-        return NoticeSerializer(
-            access.tip_notices(tip).select_related("other_agency"), many=True
-        ).data
+        notices = access.tip_notices(tip).select_related("other_agency")
+        return NoticeSerializer(notice_payloads(notices), many=True).data
 
     def get_can_triage(self, tip) -> bool:
         return access.can_triage(self._user(), tip)
@@ -164,7 +165,9 @@ class TipViewSet(IdempotentPosts, viewsets.GenericViewSet):
             raise exceptions.ValidationError(
                 {"status": f"Choose one of: {', '.join(TipStatus.values)}."}
             )
-        tips = selectors.tip_list(request.user, status=wanted).prefetch_related("identifiers")
+        tips = selectors.tip_list(request.user, status=wanted).prefetch_related(
+            "identifiers__added_agency"
+        )
         page = self.paginate_queryset(tips)
         return self.get_paginated_response(self._data(page, many=True))
 

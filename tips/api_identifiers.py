@@ -13,7 +13,7 @@ from cases.api.common import valid
 from cases.models import AccessLevel
 from tips import access, limits, services
 from tips.models import IDENTIFIER_MAX_LENGTH, IdentifierKind
-from tips.services.deconfliction import notice_payload
+from tips.services.deconfliction import notice_payload, notice_payloads
 
 
 class IdentifierSerializer(serializers.Serializer):
@@ -56,7 +56,8 @@ class NoticeSerializer(serializers.Serializer):
     created_at = serializers.DateTimeField()
 
     def to_representation(self, notice) -> dict:
-        return super().to_representation(notice_payload(notice))
+        payload = notice if isinstance(notice, dict) else notice_payload(notice)
+        return super().to_representation(payload)
 
 
 def throttled(exc: limits.RateLimited) -> exceptions.Throttled:
@@ -108,4 +109,4 @@ class CaseDeconflictionView(APIView):
     def get(self, request, pk):
         case, _ = case_access.case_for(request.user, pk)
         notices = access.case_notices(request.user, case).select_related("other_agency")
-        return Response(NoticeSerializer(notices, many=True).data)
+        return Response(NoticeSerializer(notice_payloads(notices), many=True).data)

@@ -35,18 +35,29 @@ def contact(agency: Agency) -> dict:
     }
 
 
-def notice_payload(notice: DeconflictionNotice) -> dict:
-    """What the notice says, in the API and in its event: the same fields."""
+def notice_payload(notice: DeconflictionNotice, contacts: dict | None = None) -> dict:
+    """What the notice says, in the API and in its event: the same fields. ``contacts``
+    keeps the liaisons already looked up, by agency id, for a list of notices."""
     other = notice.other_agency
+    if contacts is None:
+        contacts = {}
+    if other.pk not in contacts:
+        contacts[other.pk] = contact(other)
     return {
         "id": notice.pk,
         "kind": notice.kind,
         "kind_label": notice.get_kind_display(),
         "other_holds": "tip" if notice.other_is_tip else "case",
         "other_agency": {"id": other.pk, "short_name": other.short_name, "name": other.name},
-        "contact": contact(other),
+        "contact": contacts[other.pk],
         "created_at": notice.created_at,
     }
+
+
+def notice_payloads(notices) -> list[dict]:
+    """The payloads of a list of notices, each agency's liaison looked up once."""
+    contacts: dict = {}
+    return [notice_payload(notice, contacts) for notice in notices]
 
 
 def _publish(notice: DeconflictionNotice, *, actor) -> None:
