@@ -3,6 +3,8 @@ digest, with the identifiers of every other case and tip in the portal. On a mat
 another agency, each side gets a notice that names the kind of identifier and the other
 agency with its liaison, and nothing else: no case number, title, note or value."""
 
+from django.db import connection
+
 from activity import live
 from activity.kinds import EventKind
 from activity.services import audit_record
@@ -95,6 +97,16 @@ def _notice(identifier: Identifier, counterpart: Identifier, *, agency_id, other
     return notice if created else None
 
 
+def _serialise(match_key: str) -> None:
+    """Take, until the transaction ends, a lock on the match key (PostgreSQL): two
+    identifiers with one key attached at once are matched in turn, so the second sees the
+    first once it commits, and no match is missed. SQLite's write transactions already run
+    one at a time."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int(match_key[:15], 16)])
+
+
 def match_identifier(*, actor, identifier: Identifier) -> list[DeconflictionNotice]:
     """Match a newly attached identifier against every other case's and tip's; create and
     publish the notices of both sides of each match held by another agency, and audit the
@@ -102,6 +114,7 @@ def match_identifier(*, actor, identifier: Identifier) -> list[DeconflictionNoti
     that attach identifiers, inside their transaction."""
     if _opted_out(identifier.case_id):
         return []
+    _serialise(identifier.match_key)
     # Read again: who holds the case or tip is decided as it stands now.
     identifier = Identifier.objects.select_related("case", "tip__task_force").get(pk=identifier.pk)
     own = holder_id(identifier)
