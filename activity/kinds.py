@@ -31,6 +31,15 @@ class EventKind(models.TextChoices):
     TASKFORCE_MEMBERSHIP = "taskforce.membership", "Task force membership"
     # Webhooks (subject: the endpoint), to its agency. Payload: {"webhook": {"id", "url"}}
     WEBHOOK_DISABLED = "webhook.disabled", "Webhook disabled"  # + {"reason"}
+    # Tips (subject: the tip), to its coordinators and the recording and assigned agencies.
+    # Payload: {"tip": {"id", "source", "status", "task_force"}}
+    TIP_RECEIVED = "tip.received", "Tip received"
+    TIP_TRIAGED = "tip.triaged", "Tip triaged"  # + {"status", "agency"}
+    # Deconfliction (subject: the notice), to the one agency it is addressed to (and, for a
+    # tip, its coordinators): {"notice": {"id", "kind", "other_agency", "contact", ...}} and
+    # that agency's own {"case": {"id", "number", "title"}} or {"tip": {"id"}}; nothing of
+    # the other side but its agency and liaison.
+    DECONFLICTION_MATCH = "deconfliction.match", "Deconfliction match"
 
 
 # The keys every payload of a kind carries; a payload may add more.
@@ -50,4 +59,7 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
     EventKind.TRAINING_REGISTRATION: frozenset({"meeting", "registration"}),
     EventKind.TASKFORCE_MEMBERSHIP: frozenset({"task_force", "agency", "role", "change"}),
     EventKind.WEBHOOK_DISABLED: frozenset({"webhook", "reason"}),
+    EventKind.TIP_RECEIVED: frozenset({"tip"}),
+    EventKind.TIP_TRIAGED: frozenset({"tip", "status", "agency"}),
+    EventKind.DECONFLICTION_MATCH: frozenset({"notice"}),
 }

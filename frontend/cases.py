@@ -15,6 +15,7 @@ from agencies.selectors import user_task_forces
 from cases import access, selectors, services
 from cases.filters import CaseFilter, for_paging
 from cases.models import AccessLevel, CaseStatus
+from frontend import case_identifiers
 from frontend.case_actions import share_candidates, status_choices
 from frontend.case_outcomes import outcomes_context
 from frontend.forms import (
@@ -123,6 +124,7 @@ def _case_page(request, case, level, note_form=None):
         context["status_form"] = StatusForm(
             choices=[c for c in choices if c[0] != CaseStatus.CLOSED]
         )
+    context.update(case_identifiers.case_context(request.user, case, level))
     return render(request, "frontend/case_detail.html", context)
 
 

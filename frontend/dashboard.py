@@ -17,6 +17,7 @@ from meetings import access as meeting_access
 from meetings import recurrence
 from meetings import selectors as meeting_selectors
 from meetings.models import Answer, MeetingKind, MeetingStatus
+from tips import selectors as tip_selectors
 
 UPCOMING_DAYS = 30
 RECENT_EVENTS = 25
@@ -70,12 +71,21 @@ def _cases(user):
     return case_selectors.by_latest_activity(user)[:10]
 
 
+def _tips(user):
+    """New tips to triage (coordinators) and open tips assigned to the agency."""
+    return {
+        "to_triage": list(tip_selectors.tips_to_triage(user)[:10]),
+        "assigned": list(tip_selectors.tips_assigned(user)[:10]),
+    }
+
+
 # The panels a dashboard refreshes when an event says they changed: each renders the same
 # template the page includes, from the same selectors, so the access policy decides both.
 PANELS = {
     "upcoming": ("frontend/_dashboard_upcoming.html", lambda user, agency: _upcoming(user, agency)),
     "trainings": ("frontend/_dashboard_trainings.html", lambda user, agency: _trainings(user)),
     "cases": ("frontend/_dashboard_cases.html", lambda user, agency: _cases(user)),
+    "tips": ("frontend/_dashboard_tips.html", lambda user, agency: _tips(user)),
 }
 
 

@@ -6,6 +6,7 @@ from frontend import (
     audit,
     calendars,
     case_actions,
+    case_identifiers,
     case_outcomes,
     cases,
     dashboard,
@@ -14,6 +15,8 @@ from frontend import (
     profile,
     reports,
     signin,
+    tips,
+    tips_public,
     tokens,
     training_roster,
     trainings,
@@ -202,4 +205,25 @@ urlpatterns = [
         )
         for kind in ("csv", "pdf")
     ],
+    path("tips/", tips.tip_list, name="tip-list"),
+    path("tips/new/", tips_public.public_tip, name="public-tip"),
+    path("tips/record/", tips.tip_record, name="tip-record"),
+    path("tips/<int:pk>/", tips.tip_detail, name="tip-detail"),
+    path("tips/<int:pk>/triage/", tips.tip_triage, name="tip-triage"),
+    path("tips/<int:pk>/case/", tips.tip_open_case, name="tip-open-case"),
+    path(
+        "cases/<int:pk>/identifiers/",
+        case_identifiers.identifier_add,
+        name="case-identifier-add",
+    ),
+    path(
+        "cases/<int:pk>/deconfliction/",
+        case_identifiers.case_deconfliction,
+        name="case-deconfliction-page",
+    ),
+    path(
+        "identifiers/<int:pk>/remove/",
+        case_identifiers.identifier_remove,
+        name="identifier-remove",
+    ),
 ]

@@ -40,6 +40,11 @@ OPENAPI = {
             "description": "Meetings, answers, occurrences, minutes, trainings, .ics files.",
         },
         {"name": "events", "description": "The live event stream, resumed with ?since=."},
+        {"name": "tips", "description": "Tips to your task forces or agency, and their triage."},
+        {
+            "name": "identifiers",
+            "description": "Identifiers of cases (phones, plates, ...) matched blindly.",
+        },
         {"name": "people", "description": "Your agency's people (agency admins)."},
         {"name": "tokens", "description": "Your agency's API tokens (agency admins)."},
         {
@@ -53,7 +58,7 @@ OPENAPI = {
         },
         {
             "name": "public",
-            "description": "Trainings open to public registration: no sign-in needed.",
+            "description": "Trainings open to public registration, and tips: no sign-in needed.",
         },
     ],
     # Enums as components (drf-spectacular's default hook), then every operation's errors and
@@ -78,5 +83,8 @@ OPENAPI = {
         "PersonStatusEnum": "agencies.selectors.PersonStatus",
         "TokenStateEnum": "agencies.selectors.TokenState",
         "TokenScopeEnum": "agencies.models.TokenScope",
+        "IdentifierKindEnum": "tips.models.IdentifierKind",
+        "TipSourceEnum": "tips.models.TipSource",
+        "TipStatusEnum": "tips.models.TipStatus",
     },
 }

@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from portal.openapi import OPENAPI
 from portal.redis_config import REDIS_LAYERS, caches, channel_layers, for_test_worker
 from portal.report_settings import report_settings
+from portal.tips_settings import tips_settings
 from portal.webhook_settings import webhook_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "cases",
     "meetings",
     "reports",
+    "tips",
     "frontend",
     # The benchmark's `generate_load` command; no models, nothing at request time.
     "bench",
@@ -366,6 +368,7 @@ API_TOKEN_DEFAULT_DAYS = env.int("CROSSROADS_API_TOKEN_DAYS", default=90)  # the
 # Webhooks: the network policy, timeouts, backoff and disabling (portal/webhook_settings.py).
 globals().update(webhook_settings(env))
 globals().update(report_settings(env))
+globals().update(tips_settings(env))
 
 # Public trainings (README, "Public trainings"): reads and registrations per address, per
 # e-mail address (past them: 429 with Retry-After), and the life of a confirmation link.

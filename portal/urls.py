@@ -15,6 +15,7 @@ api_v1 = [
     path("", include("cases.api_urls")),
     path("", include("meetings.api_urls")),
     path("", include("reports.api_urls")),
+    path("", include("tips.api_urls")),
     path("events/", EventsView.as_view(), name="api-events"),
     path("audit/", AuditRecordList.as_view(), name="api-audit"),
 ]

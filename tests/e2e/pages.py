@@ -34,6 +34,7 @@ OBJECT_KEYS = (
     "token",
     "webhook",
     "coordinated_training",
+    "tip",
     "report_task_force",
     "outcome",
 )
@@ -48,6 +49,7 @@ from agencies.access import manageable_tokens, visible_webhooks
 from agencies.models import TaskForceMembership
 from cases import access as cases
 from cases.models import AccessLevel
+from tips import access as tips
 from meetings import access as meetings
 from meetings.models import MeetingKind
 from reports import access as reports
@@ -98,6 +100,7 @@ for username in USERNAMES:
         "changeable_meeting": changeable.pk if changeable else None,
         "training": training.pk if training else None,
         "colleague": colleague,
+        "tip": first(tips.visible_tips(user).order_by("pk").values_list("pk", flat=True)),
         "coordinated_training": coordinated.pk if coordinated else None,
         "token": first(manageable_tokens(user).order_by("pk").values_list("pk", flat=True)),
         "webhook": first(visible_webhooks(user).order_by("pk").values_list("pk", flat=True)),
@@ -154,6 +157,7 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
         # The demo's upcoming training open to public registration (agencies/demo.py).
         page("public-trainings", "/trainings/")
         page("public-training", "/trainings/victim-centered-interviewing/")
+        page("public-tip", "/tips/new/")
         # A missing page is the portal's own (a way home), never Django's debug page.
         page("not-found", "/no-such-page/", ready="a[href='/']", status=404)
         return _resolved(o, wanted)
@@ -197,6 +201,8 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
         return _resolved(o, wanted)
 
     page("case-open", "/cases/new/")
+    page("tips", "/tips/")
+    page("tip-record", "/tips/record/")
     page("case", "/cases/{case}/", "case")
     page("case-edit", "/cases/{case}/edit/", "case")
     page("access-report", "/cases/{case}/access-report/", "case")
@@ -218,6 +224,8 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
         # A training's door roster and its public registration settings.
         page("training-roster", "/meetings/{coordinated_training}/roster/", "coordinated_training")
         page("training-public", "/meetings/{coordinated_training}/public/", "coordinated_training")
+        # The demo's Hotline referral, with its triage forms and its deconfliction notice.
+        page("tip", "/tips/{tip}/", "tip")
     return _resolved(o, wanted)
 
 

@@ -108,6 +108,10 @@ PAGES = {
     "report-list": ("case", lambda p, o: "/reports/"),
     "task-force-report": ("case", lambda p, o: f"/task-forces/{p.task_force.pk}/report/"),
     "agency-report": ("case", lambda p, o: f"/agencies/{p.agency('manager').pk}/report/"),
+    "tip-list": ("case", lambda p, o: "/tips/"),
+    "tip-record": ("case", lambda p, o: "/tips/record/"),
+    "tip-detail": ("case", lambda p, o: f"/tips/{tip_of(p).pk}/"),
+    "public-tip": (None, lambda p, o: "/tips/new/"),
 }
 
 # Routes of frontend/urls.py that are not pages: forms post to them, or they answer files.
@@ -154,12 +158,31 @@ NOT_PAGES = {
     "task-force-report-pdf",
     "agency-report-csv",
     "agency-report-pdf",
+    # Forms of the tip and case pages post to these (tests/tips/test_pages.py).
+    "tip-triage",
+    "tip-open-case",
+    "case-identifier-add",
+    "case-deconfliction-page",
+    "identifier-remove",
 }
 
 
 def outcome_of(p, case):
     return case_services.case_outcome_record(
         actor=p.user("manager"), case=case, kind="arrests", count=2, occurred_on=policy_today()
+    )
+
+
+def tip_of(personas):
+    from tips.services import tip_record
+
+    return tip_record(
+        actor=personas.user("manager"),
+        task_force=personas.task_force,
+        source="hotline",
+        reference="NHTH-1",
+        what="Two young women brought to rooms by an older man.",
+        identifiers=[{"kind": "phone", "value": "(816) 555-0117"}],
     )
 
 

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
 # Each app with demo data adds its seeder here, in dependency order.
-SEEDERS = ["agencies.demo.seed", "cases.demo.seed", "meetings.demo.seed"]
+SEEDERS = ["agencies.demo.seed", "cases.demo.seed", "meetings.demo.seed", "tips.demo.seed"]
 
 
 class Command(BaseCommand):

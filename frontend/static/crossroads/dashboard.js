@@ -29,6 +29,9 @@
     "meeting.withdrawn": "no longer shared",
     "training.registration": "registration",
     "taskforce.membership": "task force",
+    "tip.received": "new tip",
+    "tip.triaged": "tip",
+    "deconfliction.match": "deconfliction",
   };
 
   // Times as the server writes them (portal/formats): 24-hour, in the viewer's zone (the
@@ -70,6 +73,24 @@
   function describe(event) {
     const p = event.payload || {};
     const parts = [];
+    // A tip, and a deconfliction notice: the other side is named by its agency and liaison
+    // only (the server sends nothing more of it).
+    if (p.tip) parts.push(link("/tips/" + Number(p.tip.id) + "/", "Tip " + Number(p.tip.id)));
+    if (p.notice) {
+      if (p.case && p.case.number) parts.push(link("/cases/" + Number(p.case.id) + "/", p.case.number + " " + (p.case.title || "")));
+      const n = p.notice;
+      const who = n.contact && n.contact.name ? n.contact.name + (n.contact.phone ? ", " + n.contact.phone : "") : "the agency";
+      parts.push(document.createTextNode(" — a " + n.other_holds + " held by " + n.other_agency.name + " shares a " + String(n.kind_label || n.kind).toLowerCase() + "; contact " + who));
+      return parts;
+    }
+    if (p.tip) {
+      const where = p.tip.task_force ? " for " + p.tip.task_force.name : "";
+      const text = event.kind === "tip.received"
+        ? words(p.tip.source) + " tip" + where
+        : words(p.status) + (p.agency ? " to " + p.agency.short_name : "");
+      parts.push(document.createTextNode(" — " + text));
+      return parts;
+    }
     if (p.case && p.case.number) parts.push(link("/cases/" + p.case.id + "/", p.case.number + (p.case.title ? " " + p.case.title : "")));
     else if (p.case) parts.push(document.createTextNode("a case your agency had"));
     if (p.meeting && p.meeting.title) parts.push(link("/meetings/" + p.meeting.id + "/", p.meeting.title));
@@ -108,6 +129,7 @@
     case: ["cases"],
     meeting: ["upcoming", "trainings"],
     training: ["upcoming", "trainings"],
+    tip: ["tips"],
   };
   const stale = new Set();
   let reloadTimer = null;

@@ -1,0 +1,1 @@
+from tests.tips.world import other_case  # noqa: F401

@@ -1,0 +1,2 @@
+"""What the tips app announces to the floors above it: nothing yet. Tips ask the cases app
+(``cases.access``, ``cases.services``) directly, which sits below."""
