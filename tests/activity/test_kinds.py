@@ -15,6 +15,7 @@ from cases.models import AccessLevel
 from meetings import services as meeting_services
 from tests.agencies.factories import person
 from tests.clock import soon
+from tips import services as tip_services
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +78,17 @@ def every_kind_happens(personas, case) -> None:
         agency=personas.agency("manager"), url="https://hooks.example.org/", kinds=["case.updated"]
     )
     agency_services.webhook_disable_failing(endpoint=endpoint, reason="20 deliveries failed.")
+    # A tip assigned to a member agency shares a phone with the case: a deconfliction match.
+    tip = tip_services.tip_record(
+        actor=coordinator,
+        task_force=personas.task_force,
+        source="hotline",
+        reference="NHTH-1",
+        what="Two young women brought to rooms by an older man.",
+        identifiers=[{"kind": "phone", "value": "(816) 555-0117"}],
+    )
+    tip_services.tip_assign(actor=coordinator, tip=tip, agency=personas.agency("contributor"))
+    tip_services.identifier_add(actor=manager, kind="phone", value="816-555-0117", case=case)
 
 
 def test_every_kind_round_trips_through_json_and_the_redis_serialiser(
