@@ -6,6 +6,7 @@ from cases import api
 router = SimpleRouter()
 router.register("cases", api.CaseViewSet, basename="case")
 router.register("notes", api.NoteViewSet, basename="note")
+router.register("tasks", api.TaskViewSet, basename="task")
 
 urlpatterns = [
     path("cases/<int:pk>/access/", api.CaseAccessView.as_view(), name="case-access"),
@@ -20,5 +21,6 @@ urlpatterns = [
         name="case-access-report-api",
     ),
     path("cases/<int:pk>/notes/", api.CaseNotesView.as_view(), name="case-notes"),
+    path("cases/<int:pk>/tasks/", api.CaseTasksView.as_view(), name="case-tasks"),
     *router.urls,
 ]

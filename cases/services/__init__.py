@@ -23,3 +23,9 @@ from cases.services.sharing import (  # noqa: F401
     case_shares_end_for_agency,
     case_unshare,
 )
+from cases.services.tasks import (  # noqa: F401
+    TASK_FIELDS,
+    assignable_people,
+    task_create,
+    task_update,
+)
