@@ -7,6 +7,7 @@ router = SimpleRouter()
 router.register("cases", api.CaseViewSet, basename="case")
 router.register("notes", api.NoteViewSet, basename="note")
 router.register("tasks", api.TaskViewSet, basename="task")
+router.register("files", api.FileViewSet, basename="evidence-file")
 
 urlpatterns = [
     path("cases/<int:pk>/access/", api.CaseAccessView.as_view(), name="case-access"),
@@ -22,5 +23,11 @@ urlpatterns = [
     ),
     path("cases/<int:pk>/notes/", api.CaseNotesView.as_view(), name="case-notes"),
     path("cases/<int:pk>/tasks/", api.CaseTasksView.as_view(), name="case-tasks"),
+    path("cases/<int:pk>/files/", api.CaseFilesView.as_view(), name="case-files"),
+    path(
+        "files/<int:pk>/download",
+        api.FileViewSet.as_view({"get": "download"}),
+        name="evidence-file-download",
+    ),
     *router.urls,
 ]

@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from portal.openapi import OPENAPI
 from portal.redis_config import REDIS_LAYERS, caches, channel_layers, for_test_worker
+from portal.storage_settings import evidence_settings, evidence_storage
 from portal.webhook_settings import webhook_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -363,6 +364,9 @@ DASHBOARD_REPLAY_LIMIT = 500
 API_TOKEN_DEFAULT_DAYS = env.int("CROSSROADS_API_TOKEN_DAYS", default=90)  # then ask anew
 # Webhooks: the network policy, timeouts, backoff and disabling (portal/webhook_settings.py).
 globals().update(webhook_settings(env))
+# Evidence files: their storage and size limit (portal/storage_settings.py).
+STORAGES["evidence"] = evidence_storage(env, BASE_DIR)
+globals().update(evidence_settings(env))
 
 # Public trainings (README, "Public trainings"): reads and registrations per address, per
 # e-mail address (past them: 429 with Retry-After), and the life of a confirmation link.

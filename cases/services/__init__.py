@@ -11,6 +11,14 @@ from cases.services.cases import (  # noqa: F401
     case_record_read,
     case_update,
 )
+from cases.services.files import (  # noqa: F401
+    FileGone,
+    FileTooLarge,
+    file_open,
+    file_redact,
+    file_upload,
+    served_type,
+)
 from cases.services.notes import (  # noqa: F401
     VersionConflict,
     note_add,
