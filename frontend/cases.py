@@ -16,6 +16,7 @@ from cases import access, selectors, services
 from cases.filters import CaseFilter, for_paging
 from cases.models import AccessLevel, CaseStatus
 from frontend.case_actions import share_candidates, status_choices
+from frontend.case_work import work_context
 from frontend.forms import (
     CaseEditForm,
     CaseOpenForm,
@@ -112,6 +113,7 @@ def _case_page(request, case, level, note_form=None):
             for note in notes
         ],
         "note_form": note_form or NoteForm(agencies=agencies_with_access),
+        **work_context(request, case, level),
     }
     if can_manage:
         context["share_form"] = ShareForm(agencies=share_candidates(case))

@@ -72,7 +72,7 @@ class Task(models.Model):
         return f"Task {self.pk} on case {self.case_id}"
 
     def get_absolute_url(self) -> str:
-        return reverse("case-detail", args=[self.case_id]) + f"#task-{self.pk}"
+        return reverse("task-detail", args=[self.pk])
 
     @property
     def version(self) -> str:
