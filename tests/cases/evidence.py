@@ -1,13 +1,11 @@
 """What the evidence file tests share: a private storage directory per test, a small PNG
 and uploads through the service."""
 
-import struct
-import zlib
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases import services
+from cases.demo import png_bytes as demo_png
 from cases.models import NoteVisibility
 
 
@@ -23,25 +21,9 @@ def evidence_dir(settings, tmp_path):
     return tmp_path / "evidence"
 
 
-def png_bytes(width: int = 2, height: int = 2) -> bytes:
-    """A tiny valid PNG, grey."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data))
-            + kind
-            + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-        )
-
-    rows = b"".join(b"\x00" + b"\x80\x80\x80" * width for _ in range(height))
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(rows))
-        + chunk(b"IEND", b"")
-    )
+def png_bytes() -> bytes:
+    """A small valid PNG (the demo's drawing)."""
+    return demo_png()
 
 
 def upload(actor, case, name="photo.png", content=None, **kwargs):

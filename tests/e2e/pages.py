@@ -34,6 +34,7 @@ OBJECT_KEYS = (
     "token",
     "webhook",
     "coordinated_training",
+    "task",
 )
 
 # Run inside the server's environment; prints one JSON object: per username, the ids of the
@@ -45,6 +46,7 @@ from agencies.access import acting_agency
 from agencies.access import manageable_tokens, visible_webhooks
 from agencies.models import TaskForceMembership
 from cases import access as cases
+from cases import work_access
 from cases.models import AccessLevel
 from meetings import access as meetings
 from meetings.models import MeetingKind
@@ -83,6 +85,7 @@ for username in USERNAMES:
     colleague = first(
         agency.people.exclude(user=user).order_by("pk").values_list("user_id", flat=True)
     ) if agency else None
+    task = first(work_access.visible_tasks(user).order_by("pk"))
     found[username] = {
         "agency": agency.pk if agency else None,
         "task_force": membership.task_force.slug if membership else None,
@@ -98,6 +101,7 @@ for username in USERNAMES:
         "coordinated_training": coordinated.pk if coordinated else None,
         "token": first(manageable_tokens(user).order_by("pk").values_list("pk", flat=True)),
         "webhook": first(visible_webhooks(user).order_by("pk").values_list("pk", flat=True)),
+        "task": task.pk if task else None,
     }
 print(json.dumps(found))
 """
@@ -193,9 +197,14 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
     page("note-revisions", "/notes/{note}/revisions/", "note")
     page("meeting", "/meetings/{meeting}/", "meeting")
     page("training", "/meetings/{training}/", "training")
+    page("tasks", "/tasks/")
+    page("task", "/tasks/{task}/", "task")
     if persona == "liaison":
         page("note-edit", "/notes/{editable_note}/edit/", "editable_note")
         page("note-redact", "/notes/{redactable_note}/redact/", "redactable_note")
+        page("task-create", "/cases/{case}/tasks/new/", "case")
+        page("task-edit", "/tasks/{task}/edit/", "task")
+        page("file-upload", "/cases/{case}/files/new/", "case")
     if persona == "coordinator":
         page("meeting-schedule", "/meetings/new/")
         # The meeting page of a coordinator holds the minutes and action items forms.

@@ -99,6 +99,12 @@ PAGES = {
         None,
         lambda p, o: f"/trainings/cancel/{public.registration_token(o.registration)}/",
     ),
+    "task-list": ("case", lambda p, o: "/tasks/"),
+    "task-create": ("case", lambda p, o: f"/cases/{o.case.pk}/tasks/new/"),
+    "task-detail": ("case", lambda p, o: f"/tasks/{task_of(p, o).pk}/"),
+    "task-edit": ("case", lambda p, o: f"/tasks/{task_of(p, o).pk}/edit/"),
+    "file-upload": ("case", lambda p, o: f"/cases/{o.case.pk}/files/new/"),
+    "file-redact": ("case", lambda p, o: f"/files/{file_of(p, o).pk}/redact/"),
 }
 
 # Routes of frontend/urls.py that are not pages: forms post to them, or they answer files.
@@ -139,7 +145,33 @@ NOT_PAGES = {
     "training-certificate",
     "registrant-export",
     "public-certificate",
+    # Answers a file (an attachment): tests/frontend/test_case_work_pages.py.
+    "file-download",
 }
+
+
+def task_of(p, o):
+    from cases.services import task_create
+
+    return task_create(
+        actor=p.user("manager"), case=o.case, title="Canvass", assigned_agency=p.agency("manager")
+    )
+
+
+def file_of(p, o):
+    import tempfile
+
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import override_settings
+
+    from cases.services import file_upload
+
+    storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    storage["OPTIONS"] = {"location": tempfile.mkdtemp(prefix="evidence-")}
+    with override_settings(STORAGES={**settings.STORAGES, "evidence": storage}):
+        upload = SimpleUploadedFile("statement.txt", b"Invented statement.")
+        return file_upload(actor=p.user("manager"), case=o.case, upload=upload)
 
 
 def manager_token(p):
