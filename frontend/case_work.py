@@ -5,6 +5,8 @@ Every object comes through the policy (``cases.access``, ``cases.work_access``: 
 not visible, 403 when the level is missing); every change goes through ``cases.services``.
 """
 
+import datetime as dt
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -13,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -85,9 +88,35 @@ def task_create(request, pk: int):
     )
 
 
+# How the history shows stored values: statuses and visibilities as words, dates as dates.
+SHOWN_VALUES = {
+    "status": dict(TaskStatus.choices),
+    "visibility": {"case": "Every agency with access", "restricted": "Restricted"},
+}
+
+
+def _shown(name: str, value) -> str:
+    if value in (None, "", []):
+        return "—"
+    if name in SHOWN_VALUES:
+        return SHOWN_VALUES[name].get(value, value)
+    if name == "due_on":
+        return date_format(dt.date.fromisoformat(value), "DATE_FORMAT")
+    if name == "restricted_to":
+        names = Agency.objects.filter(pk__in=value).values_list("short_name", flat=True)
+        return ", ".join(sorted(names))
+    return str(value)
+
+
 def _task_history(task):
     return [
-        {"change": change, "fields": sorted(change.fields.items())}
+        {
+            "change": change,
+            "fields": [
+                (name, _shown(name, before), _shown(name, after))
+                for name, (before, after) in sorted(change.fields.items())
+            ],
+        }
         for change in work_selectors.task_history(task)
     ]
 

@@ -155,7 +155,7 @@ def test_a_viewer_may_read_a_task_but_not_change_it(personas, work):
     tasks, _ = work
     client = page_client(personas, "viewer")
     page = client.get(f"/tasks/{tasks['open'].pk}/").content.decode()
-    assert not elements(page, "form", cls="inline-form")
+    assert not elements(page, "form", cls="task-status-form")
     assert client.post(f"/tasks/{tasks['open'].pk}/", {"status": "done"}).status_code == 403
     assert client.get(f"/tasks/{tasks['open'].pk}/edit/").status_code == 403
     assert Task.objects.get(pk=tasks["open"].pk).status == "open"
