@@ -8,6 +8,7 @@ router.register("cases", api.CaseViewSet, basename="case")
 router.register("notes", api.NoteViewSet, basename="note")
 router.register("tasks", api.TaskViewSet, basename="task")
 router.register("files", api.FileViewSet, basename="evidence-file")
+router.register("tags", api.TagViewSet, basename="tag")
 
 urlpatterns = [
     path("cases/<int:pk>/access/", api.CaseAccessView.as_view(), name="case-access"),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("cases/<int:pk>/notes/", api.CaseNotesView.as_view(), name="case-notes"),
     path("cases/<int:pk>/tasks/", api.CaseTasksView.as_view(), name="case-tasks"),
     path("cases/<int:pk>/files/", api.CaseFilesView.as_view(), name="case-files"),
+    path("cases/<int:pk>/tags/", api.CaseTagsView.as_view(), name="case-tags"),
     path(
         "files/<int:pk>/download",
         api.FileViewSet.as_view({"get": "download"}),

@@ -16,6 +16,17 @@ from cases.models import AccessLevel, Case, CaseKind, NoteVisibility, Task
 
 User = get_user_model()
 
+# Each task force's tag vocabulary, and the tags of the demo cases (by title).
+TAGS = {
+    "fbi-kc-cehttf": ["Illicit massage", "Labor", "Minor victim", "Interstate", "Hotel/motel"],
+    "mo-ago-httf": ["Labor", "Outreach referral"],
+}
+CASE_TAGS = {
+    "I-70 motel corridor: suspected sex trafficking": ["Interstate", "Hotel/motel"],
+    "Illicit massage business in a strip mall": ["Illicit massage"],
+    "Truck stop outreach referrals": ["Labor", "Outreach referral"],
+}
+
 CASES = [
     {
         "task_force": "fbi-kc-cehttf",
@@ -164,6 +175,19 @@ def _seed_work(case: Case, spec: dict, agencies: dict) -> None:
         )
 
 
+def _seed_tags(case: Case, opener) -> None:
+    """The task force's vocabulary (once) and the case's tags (while it has none)."""
+    coordinator = case.task_force.coordinators.order_by("pk").first()
+    if coordinator is None or case.tags.exists():
+        return
+    for name in TAGS.get(case.task_force.slug, []):
+        if not case.task_force.tags.filter(name=name).exists():
+            services.tag_create(actor=coordinator, task_force=case.task_force, name=name)
+    wanted = case.task_force.tags.filter(name__in=CASE_TAGS.get(case.title, []))
+    if wanted.exists():
+        services.case_set_tags(actor=opener, case=case, tags=list(wanted))
+
+
 @transaction.atomic
 def seed() -> None:
     agencies = {agency.short_name: agency for agency in Agency.objects.all()}
@@ -172,6 +196,7 @@ def seed() -> None:
         existing = Case.objects.filter(task_force=task_force, title=spec["title"]).first()
         if existing is not None:
             _seed_work(existing, spec, agencies)
+            _seed_tags(existing, User.objects.get(username=spec["opener"]))
             continue
         opener = User.objects.get(username=spec["opener"])
         case = services.case_open(
@@ -200,3 +225,4 @@ def seed() -> None:
                 restricted_to=[agencies[name] for name in restricted or []],
             )
         _seed_work(case, spec, agencies)
+        _seed_tags(case, opener)

@@ -10,9 +10,19 @@ which it builds on, so that neither passes 400 lines.
 from django.db.models import Q, QuerySet
 
 from agencies.access import acting_agency
-from agencies.models import Agency
+from agencies.models import Agency, TaskForce
+from agencies.selectors import user_task_forces
 from cases import access
-from cases.models import AccessLevel, Case, CaseShare, EvidenceFile, Note, NoteVisibility, Task
+from cases.models import (
+    AccessLevel,
+    Case,
+    CaseShare,
+    EvidenceFile,
+    Note,
+    NoteVisibility,
+    Tag,
+    Task,
+)
 
 # Tasks
 
@@ -130,3 +140,25 @@ def can_redact_file(user, evidence: EvidenceFile, level: str | None) -> bool:
         and access.has_level(level, AccessLevel.CONTRIBUTE)
     )
     return own or access.has_level(level, AccessLevel.MANAGE)
+
+
+# Tags
+
+
+def visible_tags(user) -> QuerySet[Tag]:
+    """The vocabularies of the task forces the caller's agency belongs to today, and of
+    those the caller coordinates."""
+    coordinated = user.coordinated_task_forces.values("pk") if user.is_authenticated else []
+    return Tag.objects.filter(
+        Q(task_force__in=user_task_forces(user).values("pk")) | Q(task_force__in=coordinated)
+    ).select_related("task_force")
+
+
+def can_manage_tags(user, task_force: TaskForce) -> bool:
+    """A task force's coordinators keep its vocabulary."""
+    return user.is_authenticated and task_force.coordinators.filter(pk=user.pk).exists()
+
+
+def can_tag_case(level: str | None) -> bool:
+    """Agencies that manage a case choose its tags."""
+    return access.has_level(level, AccessLevel.MANAGE)

@@ -25,6 +25,7 @@ from cases import access, services, work_access, work_selectors
 from cases.api.files import attachment
 from cases.models import AccessLevel, TaskStatus
 from frontend.forms import apply_service_errors
+from frontend.tags import case_tags_context
 from frontend.work_forms import FileRedactForm, FileUploadForm, TaskForm, TaskStatusForm
 
 
@@ -63,6 +64,7 @@ def work_context(request, case, level) -> dict:
             for evidence in files
         ],
         "file_form": FileUploadForm(agencies=_case_agencies(case)) if can_contribute else None,
+        **case_tags_context(case, level),
     }
 
 

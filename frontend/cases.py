@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 
 from agencies.models import Agency
@@ -33,6 +34,7 @@ def case_list(request):
     """The cases the person's agency takes part in, filtered and ordered."""
     filterset = CaseFilter(
         request.GET,
+        request=request,
         queryset=selectors.case_list(request.user).order_by(*selectors.CASE_ORDERINGS["updated"]),
     )
     if filterset.is_valid():
@@ -40,6 +42,8 @@ def case_list(request):
     else:
         cases = filterset.queryset.none()
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    # The tags of the whole page in one query.
+    prefetch_related_objects(list(page), "tags")
     levels = {case.pk: AccessLevel(case.access_level).label for case in page}
     return render(
         request,

@@ -31,6 +31,7 @@ from cases.services.sharing import (  # noqa: F401
     case_shares_end_for_agency,
     case_unshare,
 )
+from cases.services.tags import case_set_tags, tag_create, tag_delete  # noqa: F401
 from cases.services.tasks import (  # noqa: F401
     TASK_FIELDS,
     assignable_people,

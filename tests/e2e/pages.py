@@ -198,6 +198,7 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
     page("meeting", "/meetings/{meeting}/", "meeting")
     page("training", "/meetings/{training}/", "training")
     page("tasks", "/tasks/")
+    page("tags", "/tags/")
     page("task", "/tasks/{task}/", "task")
     if persona == "liaison":
         page("note-edit", "/notes/{editable_note}/edit/", "editable_note")

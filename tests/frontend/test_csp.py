@@ -105,6 +105,7 @@ PAGES = {
     "task-edit": ("case", lambda p, o: f"/tasks/{task_of(p, o).pk}/edit/"),
     "file-upload": ("case", lambda p, o: f"/cases/{o.case.pk}/files/new/"),
     "file-redact": ("case", lambda p, o: f"/files/{file_of(p, o).pk}/redact/"),
+    "tag-list": ("case", lambda p, o: "/tags/"),
 }
 
 # Routes of frontend/urls.py that are not pages: forms post to them, or they answer files.
@@ -147,6 +148,10 @@ NOT_PAGES = {
     "public-certificate",
     # Answers a file (an attachment): tests/frontend/test_case_work_pages.py.
     "file-download",
+    # Forms post to these: tests/cases/test_tags.py.
+    "case-tags",
+    "tag-create",
+    "tag-delete",
 }
 
 
