@@ -26,6 +26,7 @@ urlpatterns = [
     path("cases/<int:pk>/tasks/", api.CaseTasksView.as_view(), name="case-tasks"),
     path("cases/<int:pk>/files/", api.CaseFilesView.as_view(), name="case-files"),
     path("cases/<int:pk>/tags/", api.CaseTagsView.as_view(), name="case-tags"),
+    path("search/", api.SearchView.as_view(), name="search"),
     path(
         "files/<int:pk>/download",
         api.FileViewSet.as_view({"get": "download"}),
