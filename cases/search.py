@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, Func, QuerySet, TextField, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.html import escape
@@ -119,10 +119,25 @@ def _postgres(visible: dict[str, QuerySet], words: list[str], limit: int) -> lis
 
     query = SearchQuery(" ".join(words), search_type="plain", config="english")
     texts = {
-        "case": Concat(F("number"), Value(" "), F("title"), Value(" "), F("summary")),
+        "case": Concat(
+            F("number"),
+            Value(" "),
+            F("title"),
+            Value(" "),
+            F("summary"),
+            output_field=TextField(),
+        ),
         "note": F("body"),
-        "task": Concat(F("title"), Value(" "), F("description")),
-        "file": F("name"),
+        "task": Concat(F("title"), Value(" "), F("description"), output_field=TextField()),
+        # "van-photo-corridor.png" is one token to PostgreSQL's parser: words apart.
+        "file": Func(
+            F("name"),
+            Value("[^[:alnum:]]+"),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+            output_field=TextField(),
+        ),
     }
     found = []
     for kind, queryset in visible.items():

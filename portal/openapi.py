@@ -29,6 +29,10 @@ OPENAPI = {
         {"name": "task-forces", "description": "Task forces and their member agencies."},
         {"name": "cases", "description": "Cases your agency was given, who has access, notes."},
         {"name": "notes", "description": "One note: edit (with If-Match), redact, revisions."},
+        {"name": "tasks", "description": "Tasks across your cases; one task (If-Match), history."},
+        {"name": "files", "description": "Evidence files: metadata, download, redaction."},
+        {"name": "tags", "description": "Task force tag vocabularies (coordinators keep them)."},
+        {"name": "search", "description": "Cases, notes, tasks and file names you may see."},
         {
             "name": "meetings",
             "description": "Meetings, answers, occurrences, minutes, trainings, .ics files.",

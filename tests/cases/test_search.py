@@ -2,6 +2,8 @@
 matching words marked and everything else escaped; never a hit the caller may not see.
 Runs on SQLite (FTS5) and, with DATABASE_URL set, on PostgreSQL (full-text search)."""
 
+import re
+
 import pytest
 
 from cases import search, services
@@ -81,8 +83,9 @@ def test_matches_are_marked_and_the_rest_escaped(personas, content):
     response = api_client(personas, "viewer").get("/api/v1/search/", {"q": "sighting"})
     hit = next(h for h in response.json()["results"] if h["id"] == content["html"].pk)
     assert "<mark>sighting</mark>" in hit["snippet"]
-    assert "<script>" not in hit["snippet"]
-    assert "&lt;script&gt;" in hit["snippet"]
+    # SQLite keeps the text and escapes it; PostgreSQL's headline drops tags. Either way
+    # nothing but the marks is markup.
+    assert "<" not in re.sub("</?mark>", "", hit["snippet"])
 
 
 def test_better_matches_rank_first(personas, shared_case, content):

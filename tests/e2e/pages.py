@@ -199,6 +199,7 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
     page("training", "/meetings/{training}/", "training")
     page("tasks", "/tasks/")
     page("tags", "/tags/")
+    page("search", "/search/?q=motel")
     page("task", "/tasks/{task}/", "task")
     if persona == "liaison":
         page("note-edit", "/notes/{editable_note}/edit/", "editable_note")

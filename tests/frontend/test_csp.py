@@ -106,6 +106,7 @@ PAGES = {
     "file-upload": ("case", lambda p, o: f"/cases/{o.case.pk}/files/new/"),
     "file-redact": ("case", lambda p, o: f"/files/{file_of(p, o).pk}/redact/"),
     "tag-list": ("case", lambda p, o: "/tags/"),
+    "search": ("case", lambda p, o: "/search/?q=motel"),
 }
 
 # Routes of frontend/urls.py that are not pages: forms post to them, or they answer files.
