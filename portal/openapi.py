@@ -72,5 +72,6 @@ OPENAPI = {
         "PersonStatusEnum": "agencies.selectors.PersonStatus",
         "TokenStateEnum": "agencies.selectors.TokenState",
         "TokenScopeEnum": "agencies.models.TokenScope",
+        "TaskStatusEnum": "cases.models.TaskStatus",
     },
 }
