@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from activity.conditional import VersionConflict
 from agencies.models import Agency
 from cases import access, services, work_access, work_selectors
-from cases.api.files import attachment
+from cases.api.files import attachment, body_too_large
 from cases.models import AccessLevel, TaskStatus
 from frontend.forms import apply_service_errors
 from frontend.tags import case_tags_context
@@ -249,6 +249,13 @@ def task_list(request):
 def file_upload(request, pk: int):
     """Upload an evidence file to a case (contributing agencies)."""
     case, _ = access.case_for(request.user, pk, need=AccessLevel.CONTRIBUTE)
+    if request.method == "POST" and body_too_large(request):
+        # Refused before the body is read.
+        form = FileUploadForm(agencies=_case_agencies(case))
+        messages.error(request, f"{services.FileTooLarge()} Choose a smaller file.")
+        return render(
+            request, "frontend/file_upload.html", {"case": case, "form": form}, status=413
+        )
     form = FileUploadForm(
         request.POST or None, request.FILES or None, agencies=_case_agencies(case)
     )

@@ -92,6 +92,13 @@ def too_large() -> FileTooLargeError:
 MULTIPART_OVERHEAD = 64 * 1024
 
 
+def body_too_large(request) -> bool:
+    """Whether the declared length of an upload's body is past the evidence limit."""
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    limit = settings.EVIDENCE_MAX_BYTES + MULTIPART_OVERHEAD
+    return length.isdigit() and int(length) > limit
+
+
 class CaseFilesView(IdempotentPosts, APIView):
     """The evidence files of a case the caller's agency may see, newest first; uploading one
     (contributing agencies, multipart/form-data)."""
@@ -113,11 +120,14 @@ class CaseFilesView(IdempotentPosts, APIView):
         request={"multipart/form-data": FileUploadSerializer},
         responses={201: FileSerializer, 413: OpenApiResponse(description="The file is too large.")},
     )
-    def post(self, request, pk):
-        # A body past the limit is refused before a byte of it is read.
-        length = request.META.get("CONTENT_LENGTH") or "0"
-        if length.isdigit() and int(length) > settings.EVIDENCE_MAX_BYTES + MULTIPART_OVERHEAD:
+    def initial(self, request, *args, **kwargs):
+        # A body past the limit is refused before a byte of it is read (an Idempotency-Key
+        # would have the body parsed to compare it).
+        if request.method == "POST" and body_too_large(request):
             raise too_large()
+        super().initial(request, *args, **kwargs)
+
+    def post(self, request, pk):
         case, _ = access.case_for(request.user, pk, need=AccessLevel.CONTRIBUTE)
         data = valid(FileUploadSerializer, request.data)
         note = None

@@ -211,3 +211,18 @@ def test_an_uploaders_agency_redacts_its_own_file(
     with django_capture_on_commit_callbacks(execute=True):
         services.file_redact(actor=personas.user("contributor"), evidence=restricted, reason="Dup")
     assert EvidenceFile.objects.get(pk=restricted.pk).is_redacted
+
+
+def test_a_body_declared_past_the_limit_is_refused_before_it_is_read(
+    personas, shared_case, evidence_dir, settings
+):
+    settings.EVIDENCE_MAX_BYTES = 1000
+    client = api_client(personas, "contributor")
+    response = client.post(
+        f"/api/v1/cases/{shared_case.pk}/files/",
+        {"file": SimpleUploadedFile("big.bin", b"x" * 200_000)},
+        format="multipart",
+        HTTP_IDEMPOTENCY_KEY="upload-1",
+    )
+    assert response.status_code == 413
+    assert not EvidenceFile.objects.exists()

@@ -207,3 +207,22 @@ def test_redacting_from_the_page_asks_first_and_keeps_the_digest(
     item = [e for e in elements(page, "li", attr="data-file-id") if "redacted" in e.classes]
     assert item and evidence.sha256 in item[0].text
     assert client.get(f"/files/{evidence.pk}/download").status_code == 404
+
+
+def test_an_upload_past_the_limit_is_refused_on_the_page(
+    personas, shared_case, evidence_dir, settings
+):
+    settings.EVIDENCE_MAX_BYTES = 1000
+    client = page_client(personas, "contributor")
+    big = client.post(
+        f"/cases/{shared_case.pk}/files/new/",
+        {"file": SimpleUploadedFile("big.bin", b"x" * 200_000), "visibility": "case"},
+    )
+    assert big.status_code == 413
+    just_over = client.post(
+        f"/cases/{shared_case.pk}/files/new/",
+        {"file": SimpleUploadedFile("big.bin", b"x" * 1001), "visibility": "case"},
+    )
+    assert just_over.status_code == 400
+    assert elements(just_over.content, "p", cls="field-error")
+    assert not EvidenceFile.objects.exists()
