@@ -16,7 +16,7 @@ from activity.inputs import TextField
 from agencies.api import AgencyRefSerializer
 from agencies.models import Agency
 from cases import access, services, work_access, work_selectors
-from cases.api.common import PersonRefSerializer, valid
+from cases.api.common import IdsField, PersonRefSerializer, valid
 from cases.models import REASON_MAX_LENGTH, AccessLevel, EvidenceFile, NoteVisibility
 from cases.services.files import SAFE_TYPES
 
@@ -63,9 +63,7 @@ class FileUploadSerializer(serializers.Serializer):
     file = serializers.FileField(allow_empty_file=False, use_url=False)
     note = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
     visibility = serializers.ChoiceField(choices=NoteVisibility.choices, default="case")
-    restricted_to = serializers.PrimaryKeyRelatedField(
-        queryset=Agency.objects.all(), many=True, required=False, default=list
-    )
+    restricted_to = IdsField(queryset=Agency.objects.all(), many=True, required=False, default=list)
 
 
 class FileRedactSerializer(serializers.Serializer):

@@ -12,7 +12,7 @@ from activity.inputs import TextField
 from agencies.api import TaskForceRefSerializer
 from agencies.models import TaskForce
 from cases import access, services, work_access
-from cases.api.common import valid
+from cases.api.common import IdsField, valid
 from cases.models import TAG_MAX_LENGTH, AccessLevel, Tag
 
 
@@ -30,7 +30,7 @@ class TagCreateSerializer(serializers.Serializer):
 
 
 class CaseTagsSerializer(serializers.Serializer):
-    tags = serializers.PrimaryKeyRelatedField(
+    tags = IdsField(
         queryset=Tag.objects.all(), many=True, help_text="Every tag the case should have."
     )
 

@@ -14,7 +14,7 @@ from activity.inputs import TextField
 from agencies.api import AgencyRefSerializer
 from agencies.models import Agency
 from cases import access, services, work_access, work_selectors
-from cases.api.common import PersonRefSerializer, valid
+from cases.api.common import IdsField, PersonRefSerializer, valid
 from cases.models import (
     TASK_DESCRIPTION_MAX_LENGTH,
     TITLE_MAX_LENGTH,
@@ -94,9 +94,7 @@ class TaskCreateSerializer(serializers.Serializer):
     due_on = serializers.DateField(required=False, allow_null=True, default=None)
     status = serializers.ChoiceField(choices=TaskStatus.choices, default=TaskStatus.OPEN)
     visibility = serializers.ChoiceField(choices=NoteVisibility.choices, default="case")
-    restricted_to = serializers.PrimaryKeyRelatedField(
-        queryset=Agency.objects.all(), many=True, required=False, default=list
-    )
+    restricted_to = IdsField(queryset=Agency.objects.all(), many=True, required=False, default=list)
 
 
 class TaskUpdateSerializer(serializers.Serializer):
@@ -113,9 +111,7 @@ class TaskUpdateSerializer(serializers.Serializer):
     due_on = serializers.DateField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=TaskStatus.choices, required=False)
     visibility = serializers.ChoiceField(choices=NoteVisibility.choices, required=False)
-    restricted_to = serializers.PrimaryKeyRelatedField(
-        queryset=Agency.objects.all(), many=True, required=False
-    )
+    restricted_to = IdsField(queryset=Agency.objects.all(), many=True, required=False)
 
 
 def _one(task: Task, status_code=status.HTTP_200_OK) -> Response:

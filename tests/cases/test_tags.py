@@ -130,3 +130,11 @@ def test_tag_pages(personas, shared_case, vocabulary):
     removed = coordinator.post(f"/tags/{vocabulary['Labor'].pk}/delete/")
     assert removed.status_code == 302
     assert not shared_case.tags.exists()
+
+
+@pytest.mark.parametrize("tags", [{}, "1", 5, {"a": 1}])
+def test_tags_must_be_a_list_of_ids(personas, shared_case, vocabulary, tags):
+    response = api_client(personas, "manager").put(
+        f"/api/v1/cases/{shared_case.pk}/tags/", {"tags": tags}, format="json"
+    )
+    assert response.status_code == 400
