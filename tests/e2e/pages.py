@@ -35,6 +35,7 @@ OBJECT_KEYS = (
     "webhook",
     "coordinated_training",
     "task",
+    "redactable_file",
 )
 
 # Run inside the server's environment; prints one JSON object: per username, the ids of the
@@ -86,6 +87,11 @@ for username in USERNAMES:
         agency.people.exclude(user=user).order_by("pk").values_list("user_id", flat=True)
     ) if agency else None
     task = first(work_access.visible_tasks(user).order_by("pk"))
+    level_of = lambda f: cases.agency_level(f.case, agency)
+    redactable_file = first(
+        f for f in work_access.visible_files(user).order_by("pk")
+        if work_access.can_redact_file(user, f, level_of(f))
+    )
     found[username] = {
         "agency": agency.pk if agency else None,
         "task_force": membership.task_force.slug if membership else None,
@@ -102,6 +108,7 @@ for username in USERNAMES:
         "token": first(manageable_tokens(user).order_by("pk").values_list("pk", flat=True)),
         "webhook": first(visible_webhooks(user).order_by("pk").values_list("pk", flat=True)),
         "task": task.pk if task else None,
+        "redactable_file": redactable_file.pk if redactable_file else None,
     }
 print(json.dumps(found))
 """
@@ -207,6 +214,7 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
         page("task-create", "/cases/{case}/tasks/new/", "case")
         page("task-edit", "/tasks/{task}/edit/", "task")
         page("file-upload", "/cases/{case}/files/new/", "case")
+        page("file-redact", "/files/{redactable_file}/redact/", "redactable_file")
     if persona == "coordinator":
         page("meeting-schedule", "/meetings/new/")
         # The meeting page of a coordinator holds the minutes and action items forms.
