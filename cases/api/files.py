@@ -102,6 +102,8 @@ class CaseFilesView(IdempotentPosts, APIView):
     (contributing agencies, multipart/form-data)."""
 
     parser_classes = [parsers.MultiPartParser]
+    # For the schema generator (its fallback for a view without one warns).
+    serializer_class = FileSerializer
     # Named here so that the schema documents the page and its parameters.
     pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
 
