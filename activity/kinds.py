@@ -19,6 +19,14 @@ class EventKind(models.TextChoices):
     CASE_NOTE_ADDED = "case.note_added", "Note added"  # + {"note": {"id", "body", ...}}
     CASE_NOTE_EDITED = "case.note_edited", "Note edited"  # + {"note": {"id", "body", ...}}
     CASE_NOTE_REDACTED = "case.note_redacted", "Note redacted"  # + {"note": {"id"}}
+    # Evidence files (subject: the case), to the agencies that may see the file.
+    CASE_FILE_ADDED = "case.file_added", "File added"  # + {"file": {"id", "name", ...}}
+    CASE_FILE_REDACTED = "case.file_redacted", "File redacted"  # + {"file": {"id", "name"}}
+    # Tasks (subject: the case), to the agencies that may see the task.
+    # Payload: {"case", "task": {"id", "title", "status", "due_on", "assigned_agency"}}
+    TASK_ASSIGNED = "task.assigned", "Task assigned"
+    TASK_STATUS_CHANGED = "task.status_changed", "Task status changed"  # + {"from_status"}
+    TASK_UPDATED = "task.updated", "Task changed"  # + {"fields": [...]}
     # Meetings (subject: the meeting). Payload: {"meeting": {"id", "title", "starts_at", ...}}
     MEETING_SCHEDULED = "meeting.scheduled", "Meeting scheduled"
     MEETING_UPDATED = "meeting.updated", "Meeting changed"  # + {"answers_reset": bool}
@@ -51,6 +59,11 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
     EventKind.CASE_NOTE_ADDED: frozenset({"case", "note"}),
     EventKind.CASE_NOTE_EDITED: frozenset({"case", "note"}),
     EventKind.CASE_NOTE_REDACTED: frozenset({"case", "note"}),
+    EventKind.CASE_FILE_ADDED: frozenset({"case", "file"}),
+    EventKind.CASE_FILE_REDACTED: frozenset({"case", "file"}),
+    EventKind.TASK_ASSIGNED: frozenset({"case", "task"}),
+    EventKind.TASK_STATUS_CHANGED: frozenset({"case", "task", "from_status"}),
+    EventKind.TASK_UPDATED: frozenset({"case", "task", "fields"}),
     EventKind.MEETING_SCHEDULED: frozenset({"meeting"}),
     EventKind.MEETING_UPDATED: frozenset({"meeting", "answers_reset"}),
     EventKind.MEETING_CANCELLED: frozenset({"meeting"}),

@@ -238,9 +238,16 @@ def access_until(case: Case) -> dict[int, dt.date]:
 # Notes
 
 
+def restriction_filter(model, agency: Agency) -> Q:
+    """The rule of restricted notes, for any model that has it (``visibility`` and
+    ``restricted_to``: notes, tasks, evidence files): case-wide, or listing ``agency``."""
+    restricted_to_agency = model.restricted_to.through.objects.filter(agency_id=agency.pk)
+    column = f"{model._meta.model_name}_id"
+    return Q(visibility=NoteVisibility.CASE) | Q(pk__in=restricted_to_agency.values(column))
+
+
 def _note_filter(agency: Agency) -> Q:
-    restricted_to_agency = Note.restricted_to.through.objects.filter(agency_id=agency.pk)
-    return Q(visibility=NoteVisibility.CASE) | Q(pk__in=restricted_to_agency.values("note_id"))
+    return restriction_filter(Note, agency)
 
 
 def visible_notes(user, case: Case) -> QuerySet[Note]:

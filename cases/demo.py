@@ -2,16 +2,30 @@
 agencies sees the access policy at work. Idempotent: a case whose title exists is kept."""
 
 import datetime as dt
+import struct
+import zlib
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from activity.clock import policy_today
 from agencies.models import Agency, TaskForce
 from cases import services
-from cases.models import AccessLevel, Case, CaseKind, NoteVisibility, TraffickingType
+from cases.models import AccessLevel, Case, CaseKind, NoteVisibility, Task, TraffickingType
 
 User = get_user_model()
+
+# Each task force's tag vocabulary, and the tags of the demo cases (by title).
+TAGS = {
+    "fbi-kc-cehttf": ["Illicit massage", "Labor", "Minor victim", "Interstate", "Hotel/motel"],
+    "mo-ago-httf": ["Labor", "Outreach referral"],
+}
+CASE_TAGS = {
+    "I-70 motel corridor: suspected sex trafficking": ["Interstate", "Hotel/motel"],
+    "Illicit massage business in a strip mall": ["Illicit massage"],
+    "Truck stop outreach referrals": ["Labor", "Outreach referral"],
+}
 
 CASES = [
     {
@@ -29,7 +43,7 @@ CASES = [
         "shares": [
             ("FBI", AccessLevel.MANAGE, "Joint investigation under the task force agreement", None),
             ("MOAGO", AccessLevel.CONTRIBUTE, "Prosecution support, request 2026-014", None),
-            ("OPPD", AccessLevel.VIEW, "Suspect vehicle seen in Overland Park", 60),
+            ("OPPD", AccessLevel.CONTRIBUTE, "Suspect vehicle seen in Overland Park", 60),
         ],
         "notes": [
             ("kcpd.liaison", "Surveillance rota agreed for the next two weekends.", None),
@@ -39,6 +53,53 @@ CASES = [
                 ["FBI"],
             ),
             ("moago.liaison", "Our office can review the affidavit before filing.", None),
+        ],
+        # (created by, title, assigned agency, due in days from today, status, restricted to)
+        "tasks": [
+            (
+                "kcpd.liaison",
+                "Pull motel registers for the last 90 days",
+                "KCPD",
+                -3,
+                "in_progress",
+                None,
+            ),
+            ("kcpd.liaison", "Run plates of the suspect vehicle", "OPPD", 4, "open", None),
+            (
+                "fbi.liaison",
+                "Subpoena the phone carrier for the advertised numbers",
+                "FBI",
+                10,
+                "open",
+                None,
+            ),
+            (
+                "kcpd.liaison",
+                "Arrange a victim advocate for the interviews",
+                "KCPD",
+                2,
+                "open",
+                None,
+            ),
+            ("kcpd.liaison", "Debrief the confidential source", "FBI", -1, "open", ["FBI"]),
+            ("fbi.liaison", "Map the motels along I-70 and I-35", "OPPD", None, "done", None),
+        ],
+        # (uploaded by, file name, content, restricted to); "PNG" draws a small image.
+        "files": [
+            (
+                "kcpd.liaison",
+                "surveillance-log-weekend-1.txt",
+                b"Invented demo log. Sat 22:10 white van, Missouri plates, parked at motel 3.\n"
+                b"Sat 23:40 two women escorted to room 114. Sun 01:15 van leaves eastbound.\n",
+                None,
+            ),
+            ("oppd.liaison", "vehicle-sighting.png", "PNG", None),
+            (
+                "fbi.liaison",
+                "source-contact-sheet.txt",
+                b"Invented demo contact sheet: meeting place and times, by phone only.\n",
+                ["KCPD"],
+            ),
         ],
     },
     {
@@ -74,12 +135,74 @@ CASES = [
 ]
 
 
+def png_bytes(width: int = 48, height: int = 32) -> bytes:
+    """A small PNG drawn in code: a grey field with a darker band, for the demo's image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        checksum = struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return struct.pack(">I", len(data)) + kind + data + checksum
+
+    rows = b"".join(
+        b"\x00"
+        + (b"\x40\x50\x60" if height // 3 <= y < 2 * height // 3 else b"\xc0\xc8\xd0") * width
+        for y in range(height)
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _seed_work(case: Case, spec: dict, agencies: dict) -> None:
+    """The tasks and evidence files of a demo case, once."""
+    if Task.objects.filter(case=case).exists():
+        return
+    for username, title, agency, days, status, restricted in spec.get("tasks", []):
+        services.task_create(
+            actor=User.objects.get(username=username),
+            case=case,
+            title=title,
+            assigned_agency=agencies[agency],
+            due_on=policy_today() + dt.timedelta(days=days) if days is not None else None,
+            status=status,
+            visibility=NoteVisibility.RESTRICTED if restricted else NoteVisibility.CASE,
+            restricted_to=[agencies[name] for name in restricted or []],
+        )
+    for username, name, content, restricted in spec.get("files", []):
+        services.file_upload(
+            actor=User.objects.get(username=username),
+            case=case,
+            upload=SimpleUploadedFile(name, png_bytes() if content == "PNG" else content),
+            visibility=NoteVisibility.RESTRICTED if restricted else NoteVisibility.CASE,
+            restricted_to=[agencies[n] for n in restricted or []],
+        )
+
+
+def _seed_tags(case: Case, opener) -> None:
+    """The task force's vocabulary (once) and the case's tags (while it has none)."""
+    coordinator = case.task_force.coordinators.order_by("pk").first()
+    if coordinator is None or case.tags.exists():
+        return
+    for name in TAGS.get(case.task_force.slug, []):
+        if not case.task_force.tags.filter(name=name).exists():
+            services.tag_create(actor=coordinator, task_force=case.task_force, name=name)
+    wanted = case.task_force.tags.filter(name__in=CASE_TAGS.get(case.title, []))
+    if wanted.exists():
+        services.case_set_tags(actor=opener, case=case, tags=list(wanted))
+
+
 @transaction.atomic
 def seed() -> None:
     agencies = {agency.short_name: agency for agency in Agency.objects.all()}
     for spec in CASES:
         task_force = TaskForce.objects.get(slug=spec["task_force"])
-        if Case.objects.filter(task_force=task_force, title=spec["title"]).exists():
+        existing = Case.objects.filter(task_force=task_force, title=spec["title"]).first()
+        if existing is not None:
+            _seed_work(existing, spec, agencies)
+            _seed_tags(existing, User.objects.get(username=spec["opener"]))
             continue
         opener = User.objects.get(username=spec["opener"])
         case = services.case_open(
@@ -107,6 +230,8 @@ def seed() -> None:
                 visibility=NoteVisibility.RESTRICTED if restricted else NoteVisibility.CASE,
                 restricted_to=[agencies[name] for name in restricted or []],
             )
+        _seed_work(case, spec, agencies)
+        _seed_tags(case, opener)
     seed_outcomes()
 
 

@@ -4,13 +4,14 @@ filter or order."""
 import django_filters
 
 from agencies.models import Agency, TaskForce
-from cases import selectors
+from cases import selectors, work_access
 from cases.models import (
     TITLE_MAX_LENGTH,
     Case,
     CaseKind,
     CasePriority,
     CaseStatus,
+    Tag,
     TraffickingType,
 )
 
@@ -40,6 +41,16 @@ class CaseFilter(django_filters.FilterSet):
     )
     lead_agency = django_filters.ModelChoiceFilter(
         queryset=Agency.objects.all(), empty_label="Any lead agency", label="Lead agency"
+    )
+    tag = django_filters.ModelChoiceFilter(
+        queryset=lambda request: (
+            work_access.visible_tags(request.user).order_by("name")
+            if request is not None
+            else Tag.objects.none()
+        ),
+        field_name="tags",
+        empty_label="Any tag",
+        label="Tag",
     )
     # No blank choice: the list is always in some order, most recently updated by default.
     ordering = django_filters.ChoiceFilter(

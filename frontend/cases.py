@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 
 from agencies.models import Agency
@@ -18,6 +19,7 @@ from cases.models import AccessLevel, CaseStatus
 from frontend import case_identifiers
 from frontend.case_actions import share_candidates, status_choices
 from frontend.case_outcomes import outcomes_context
+from frontend.case_work import work_context
 from frontend.forms import (
     CaseEditForm,
     CaseOpenForm,
@@ -34,6 +36,7 @@ def case_list(request):
     """The cases the person's agency takes part in, filtered and ordered."""
     filterset = CaseFilter(
         request.GET,
+        request=request,
         queryset=selectors.case_list(request.user).order_by(*selectors.CASE_ORDERINGS["updated"]),
     )
     if filterset.is_valid():
@@ -41,6 +44,8 @@ def case_list(request):
     else:
         cases = filterset.queryset.none()
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    # The tags of the whole page in one query.
+    prefetch_related_objects(list(page), "tags")
     levels = {case.pk: AccessLevel(case.access_level).label for case in page}
     return render(
         request,
@@ -115,6 +120,7 @@ def _case_page(request, case, level, note_form=None):
             for note in notes
         ],
         "note_form": note_form or NoteForm(agencies=agencies_with_access),
+        **work_context(request, case, level),
     }
     if can_manage:
         context["share_form"] = ShareForm(agencies=share_candidates(case))

@@ -13,6 +13,7 @@ from activity import live
 from agencies import selectors as agency_selectors
 from agencies.access import acting_agency
 from cases import selectors as case_selectors
+from cases import work_selectors
 from meetings import access as meeting_access
 from meetings import recurrence
 from meetings import selectors as meeting_selectors
@@ -79,6 +80,14 @@ def _tips(user):
     }
 
 
+def _tasks(user):
+    """The agency's open tasks, overdue first, each with whether it is overdue."""
+    tasks = work_selectors.task_list(user, assigned="mine").filter(
+        status__in=work_selectors.OPEN_STATUSES
+    )[:10]
+    return [{"task": task, "overdue": work_selectors.is_overdue(task)} for task in tasks]
+
+
 # The panels a dashboard refreshes when an event says they changed: each renders the same
 # template the page includes, from the same selectors, so the access policy decides both.
 PANELS = {
@@ -86,6 +95,7 @@ PANELS = {
     "trainings": ("frontend/_dashboard_trainings.html", lambda user, agency: _trainings(user)),
     "cases": ("frontend/_dashboard_cases.html", lambda user, agency: _cases(user)),
     "tips": ("frontend/_dashboard_tips.html", lambda user, agency: _tips(user)),
+    "tasks": ("frontend/_dashboard_tasks.html", lambda user, agency: _tasks(user)),
 }
 
 

@@ -3,7 +3,7 @@
 from django import forms
 
 from cases.models import OUTCOME_MAX, AgeGroup, Citizenship, OutcomeKind, Statute
-from cases.outcome_models import WITHDRAWAL_REASON_MAX_LENGTH
+from cases.models.outcomes import WITHDRAWAL_REASON_MAX_LENGTH
 from frontend.forms import LimitedText
 
 

@@ -35,6 +35,10 @@ OPENAPI = {
         },
         {"name": "cases", "description": "Cases your agency was given, who has access, notes."},
         {"name": "notes", "description": "One note: edit (with If-Match), redact, revisions."},
+        {"name": "tasks", "description": "Tasks across your cases; one task (If-Match), history."},
+        {"name": "files", "description": "Evidence files: metadata, download, redaction."},
+        {"name": "tags", "description": "Task force tag vocabularies (coordinators keep them)."},
+        {"name": "search", "description": "Cases, notes, tasks and file names you may see."},
         {
             "name": "meetings",
             "description": "Meetings, answers, occurrences, minutes, trainings, .ics files.",
@@ -86,5 +90,6 @@ OPENAPI = {
         "IdentifierKindEnum": "tips.models.IdentifierKind",
         "TipSourceEnum": "tips.models.TipSource",
         "TipStatusEnum": "tips.models.TipStatus",
+        "TaskStatusEnum": "cases.models.TaskStatus",
     },
 }

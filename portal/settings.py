@@ -11,8 +11,10 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from portal.openapi import OPENAPI
+from portal.public_settings import public_settings
 from portal.redis_config import REDIS_LAYERS, caches, channel_layers, for_test_worker
 from portal.report_settings import report_settings
+from portal.storage_settings import evidence_settings, evidence_storage
 from portal.tips_settings import tips_settings
 from portal.webhook_settings import webhook_settings
 
@@ -365,19 +367,13 @@ DASHBOARD_HEARTBEAT_SECONDS = env.int("CROSSROADS_HEARTBEAT_SECONDS", default=25
 DASHBOARD_REPLAY_LIMIT = 500
 
 API_TOKEN_DEFAULT_DAYS = env.int("CROSSROADS_API_TOKEN_DAYS", default=90)  # then ask anew
-# Webhooks: the network policy, timeouts, backoff and disabling (portal/webhook_settings.py).
-globals().update(webhook_settings(env))
-globals().update(report_settings(env))
-globals().update(tips_settings(env))
+# Webhooks (network policy, timeouts, backoff), public trainings and tips (their limits),
+# reports (the small-number rule), evidence files (size limit): each in its own module.
+features = (webhook_settings, public_settings, report_settings, tips_settings, evidence_settings)
+for feature in features:
+    globals().update(feature(env))
+STORAGES["evidence"] = evidence_storage(env, BASE_DIR)
 
-# Public trainings (README, "Public trainings"): reads and registrations per address, per
-# e-mail address (past them: 429 with Retry-After), and the life of a confirmation link.
-PUBLIC_THROTTLE_RATES = {
-    "public_read": env.str("CROSSROADS_PUBLIC_READ_RATE", default="300/min"),
-    "public_address": env.str("CROSSROADS_PUBLIC_REGISTER_ADDRESS_RATE", default="20/hour"),
-    "public_email": env.str("CROSSROADS_PUBLIC_REGISTER_EMAIL_RATE", default="5/hour"),
-}
-PUBLIC_CONFIRM_HOURS = env.int("CROSSROADS_PUBLIC_CONFIRM_HOURS", default=48)
 # Where links in e-mails point (confirmation, cancellation, certificate).
 SITE_URL = env.str(
     "CROSSROADS_SITE_URL",

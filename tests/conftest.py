@@ -15,6 +15,7 @@ from django.test.client import ClientHandler
 from rest_framework.test import APIClient
 
 from agencies.services import token_issue
+from tests.cases.evidence import evidence_dir  # noqa: F401
 
 # Every package sees the personas without a conftest of its own.
 from tests.personas import case_notes, personas, shared_case, weekly_meeting  # noqa: F401

@@ -28,3 +28,23 @@ class NotesCursorPagination(IdCursorPagination):
     ordering = "-id"
     page_size = 50
     max_page_size = 200
+
+
+class _IdList(serializers.ManyRelatedField):
+    """A list of ids, and only a list: DRF takes any iterable, so an object ``{}`` would
+    pass as no ids at all."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class IdsField(serializers.PrimaryKeyRelatedField):
+    """Ids of objects of a queryset, given with ``many=True``: a list, never an object."""
+
+    @classmethod
+    def many_init(cls, *args, **kwargs):
+        field = super().many_init(*args, **kwargs)
+        field.__class__ = _IdList
+        return field

@@ -19,7 +19,7 @@ from cases.models import (
     OutcomeKind,
     Statute,
 )
-from cases.outcome_models import WITHDRAWAL_REASON_MAX_LENGTH
+from cases.models.outcomes import WITHDRAWAL_REASON_MAX_LENGTH
 
 
 class OutcomeSerializer(serializers.ModelSerializer):

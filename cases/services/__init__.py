@@ -11,6 +11,14 @@ from cases.services.cases import (  # noqa: F401
     case_record_read,
     case_update,
 )
+from cases.services.files import (  # noqa: F401
+    FileGone,
+    FileTooLarge,
+    file_open,
+    file_redact,
+    file_upload,
+    served_type,
+)
 from cases.services.notes import (  # noqa: F401
     VersionConflict,
     note_add,
@@ -26,4 +34,11 @@ from cases.services.sharing import (  # noqa: F401
     case_shares_end_expired,
     case_shares_end_for_agency,
     case_unshare,
+)
+from cases.services.tags import case_set_tags, tag_create, tag_delete  # noqa: F401
+from cases.services.tasks import (  # noqa: F401
+    TASK_FIELDS,
+    assignable_people,
+    task_create,
+    task_update,
 )

@@ -40,7 +40,7 @@ def _clean_body(body) -> str:
     return body
 
 
-def _clean_restriction(case: Case, author_agency: Agency, visibility: str, restricted_to) -> list:
+def clean_restriction(case: Case, author_agency: Agency, visibility: str, restricted_to) -> list:
     if visibility not in NoteVisibility.values:
         raise ValidationError({"visibility": "Choose 'case' or 'restricted'."})
     if visibility == NoteVisibility.CASE:
@@ -86,7 +86,7 @@ def note_add(
     require_level(actor, case, AccessLevel.CONTRIBUTE)
     agency = acting_agency(actor)
     body = _clean_body(body)
-    agency_ids = _clean_restriction(case, agency, visibility, restricted_to)
+    agency_ids = clean_restriction(case, agency, visibility, restricted_to)
     note = Note.objects.create(
         case=case, author=actor, author_agency=agency, body=body, visibility=visibility
     )
@@ -130,7 +130,7 @@ def note_edit(
     new_visibility = visibility or note.visibility
     if restricted_to is None and new_visibility == NoteVisibility.RESTRICTED:
         restricted_to = list(note.restricted_to.all())
-    agency_ids = _clean_restriction(note.case, note.author_agency, new_visibility, restricted_to)
+    agency_ids = clean_restriction(note.case, note.author_agency, new_visibility, restricted_to)
     old_ids = sorted(note.restricted_to.values_list("pk", flat=True))
     if (new_body, new_visibility, agency_ids) == (note.body, note.visibility, old_ids):
         return note

@@ -25,7 +25,7 @@ from cases.models import (
     Statute,
     too_long,
 )
-from cases.outcome_models import WITHDRAWAL_REASON_MAX_LENGTH
+from cases.models.outcomes import WITHDRAWAL_REASON_MAX_LENGTH
 from cases.services.checks import publish_case, require_level
 
 # Outcomes of a case happen while it exists; a date before this one is a typing slip.

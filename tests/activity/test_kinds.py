@@ -5,6 +5,7 @@ import json
 
 import pytest
 from channels_redis.serializers import registry
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from activity import live
 from activity.kinds import PAYLOAD_KEYS, EventKind
@@ -45,6 +46,15 @@ def every_kind_happens(personas, case) -> None:
         actor=contributor, note=note, expected_version=note.version, body="Seen twice"
     )
     case_services.note_redact(actor=contributor, note=note, reason="Wrong case")
+    task = case_services.task_create(
+        actor=manager, case=case, title="Canvass", assigned_agency=personas.agency("contributor")
+    )
+    task = case_services.task_update(actor=contributor, task=task, status="in_progress")
+    case_services.task_update(actor=contributor, task=task, title="Canvass the motels")
+    evidence = case_services.file_upload(
+        actor=contributor, case=case, upload=SimpleUploadedFile("log.txt", b"Seen at 22:10")
+    )
+    case_services.file_redact(actor=contributor, evidence=evidence, reason="Wrong case")
     case_services.case_unshare(actor=manager, case=case, agency=member)
     meeting, _ = meeting_services.meeting_schedule(
         actor=coordinator,
@@ -92,7 +102,7 @@ def every_kind_happens(personas, case) -> None:
 
 
 def test_every_kind_round_trips_through_json_and_the_redis_serialiser(
-    personas, shared_case, sent, django_capture_on_commit_callbacks
+    personas, shared_case, sent, django_capture_on_commit_callbacks, evidence_dir
 ):
     with django_capture_on_commit_callbacks(execute=True):
         every_kind_happens(personas, shared_case)

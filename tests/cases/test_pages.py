@@ -230,10 +230,13 @@ def test_the_case_page_runs_a_bounded_number_of_queries(
 ):
     NoteFactory.create_batch(20, actor=personas.user("manager"), case=shared_case)
     client = client_for(personas, "manager")
-    # 20: one of them finds the viewer's time zone (their task force's) for every page, one
-    # reads the outcome records; 3 more: the case's identifiers, the deconfliction notices
-    # addressed to the agency and the "do not deconflict" mark (tips).
-    with django_assert_max_num_queries(20):
+    # 27: one of them finds the viewer's time zone (their task force's) for every page, one
+    # reads the outcome records; 3 for tips (the case's identifiers, the deconfliction
+    # notices addressed to the agency and the "do not deconflict" mark); 5 for tasks and
+    # evidence files (each list and the restrictions it shows, and the agencies of the upload
+    # form) and 2 for tags (the case's, and whether its task force has any to choose from),
+    # however many there are.
+    with django_assert_max_num_queries(27):
         assert client.get(f"/cases/{shared_case.pk}/").status_code == 200
 
 

@@ -37,6 +37,8 @@ OBJECT_KEYS = (
     "tip",
     "report_task_force",
     "outcome",
+    "task",
+    "redactable_file",
 )
 
 # Run inside the server's environment; prints one JSON object: per username, the ids of the
@@ -48,6 +50,7 @@ from agencies.access import acting_agency
 from agencies.access import manageable_tokens, visible_webhooks
 from agencies.models import TaskForceMembership
 from cases import access as cases
+from cases import work_access
 from cases.models import AccessLevel
 from tips import access as tips
 from meetings import access as meetings
@@ -88,6 +91,12 @@ for username in USERNAMES:
     colleague = first(
         agency.people.exclude(user=user).order_by("pk").values_list("user_id", flat=True)
     ) if agency else None
+    task = first(work_access.visible_tasks(user).order_by("pk"))
+    level_of = lambda f: cases.agency_level(f.case, agency)
+    redactable_file = first(
+        f for f in work_access.visible_files(user).order_by("pk")
+        if work_access.can_redact_file(user, f, level_of(f))
+    )
     found[username] = {
         "agency": agency.pk if agency else None,
         "task_force": membership.task_force.slug if membership else None,
@@ -110,6 +119,8 @@ for username in USERNAMES:
                 "pk", flat=True
             )
         ) if case and level == AccessLevel.MANAGE else None,
+        "task": task.pk if task else None,
+        "redactable_file": redactable_file.pk if redactable_file else None,
     }
 print(json.dumps(found))
 """
@@ -212,10 +223,18 @@ def pages_of(persona: str, o: dict) -> tuple[list[Page], list[str]]:
     page("note-revisions", "/notes/{note}/revisions/", "note")
     page("meeting", "/meetings/{meeting}/", "meeting")
     page("training", "/meetings/{training}/", "training")
+    page("tasks", "/tasks/")
+    page("tags", "/tags/")
+    page("search", "/search/?q=motel")
+    page("task", "/tasks/{task}/", "task")
     if persona == "liaison":
         page("case-outcome-withdraw", "/cases/{case}/outcomes/{outcome}/withdraw/", "outcome")
         page("note-edit", "/notes/{editable_note}/edit/", "editable_note")
         page("note-redact", "/notes/{redactable_note}/redact/", "redactable_note")
+        page("task-create", "/cases/{case}/tasks/new/", "case")
+        page("task-edit", "/tasks/{task}/edit/", "task")
+        page("file-upload", "/cases/{case}/files/new/", "case")
+        page("file-redact", "/files/{redactable_file}/redact/", "redactable_file")
     if persona == "coordinator":
         page("meeting-schedule", "/meetings/new/")
         # The meeting page of a coordinator holds the minutes and action items forms.

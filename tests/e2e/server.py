@@ -29,6 +29,8 @@ class AsgiServer:
             # Its own SQLite file: the browser tests never touch the suite's database.
             DATABASE_URL=f"sqlite:///{workdir / 'e2e.sqlite3'}",
             CROSSROADS_HEARTBEAT_SECONDS="5",
+            # Evidence files of its own, beside its database.
+            CROSSROADS_EVIDENCE_DIR=str(workdir / "evidence"),
         )
 
     def use_test_database(self, **query: str) -> None:

@@ -112,6 +112,14 @@ PAGES = {
     "tip-record": ("case", lambda p, o: "/tips/record/"),
     "tip-detail": ("case", lambda p, o: f"/tips/{tip_of(p).pk}/"),
     "public-tip": (None, lambda p, o: "/tips/new/"),
+    "task-list": ("case", lambda p, o: "/tasks/"),
+    "task-create": ("case", lambda p, o: f"/cases/{o.case.pk}/tasks/new/"),
+    "task-detail": ("case", lambda p, o: f"/tasks/{task_of(p, o).pk}/"),
+    "task-edit": ("case", lambda p, o: f"/tasks/{task_of(p, o).pk}/edit/"),
+    "file-upload": ("case", lambda p, o: f"/cases/{o.case.pk}/files/new/"),
+    "file-redact": ("case", lambda p, o: f"/files/{file_of(p, o).pk}/redact/"),
+    "tag-list": ("case", lambda p, o: "/tags/"),
+    "search": ("case", lambda p, o: "/search/?q=motel"),
 }
 
 # Routes of frontend/urls.py that are not pages: forms post to them, or they answer files.
@@ -164,6 +172,12 @@ NOT_PAGES = {
     "case-identifier-add",
     "case-deconfliction-page",
     "identifier-remove",
+    # Answers a file (an attachment): tests/frontend/test_case_work_pages.py.
+    "file-download",
+    # Forms post to these: tests/cases/test_tags.py.
+    "case-tags",
+    "tag-create",
+    "tag-delete",
 }
 
 
@@ -184,6 +198,30 @@ def tip_of(personas):
         what="Two young women brought to rooms by an older man.",
         identifiers=[{"kind": "phone", "value": "(816) 555-0117"}],
     )
+
+
+def task_of(p, o):
+    from cases.services import task_create
+
+    return task_create(
+        actor=p.user("manager"), case=o.case, title="Canvass", assigned_agency=p.agency("manager")
+    )
+
+
+def file_of(p, o):
+    import tempfile
+
+    from django.conf import settings
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import override_settings
+
+    from cases.services import file_upload
+
+    storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    storage["OPTIONS"] = {"location": tempfile.mkdtemp(prefix="evidence-")}
+    with override_settings(STORAGES={**settings.STORAGES, "evidence": storage}):
+        upload = SimpleUploadedFile("statement.txt", b"Invented statement.")
+        return file_upload(actor=p.user("manager"), case=o.case, upload=upload)
 
 
 def manager_token(p):

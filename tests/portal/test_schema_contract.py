@@ -75,7 +75,13 @@ def test_every_body_is_json_and_anything_else_answers_415(schema, personas, shar
     for path, methods in schema["paths"].items():
         for method, operation in methods.items():
             if method in OPERATIONS and "requestBody" in operation:
-                assert list(operation["requestBody"]["content"]) == ["application/json"]
+                # Evidence files are the one upload: a file, sent as multipart/form-data.
+                wanted = (
+                    ["multipart/form-data"]
+                    if path == "/api/v1/cases/{id}/files/"
+                    else ["application/json"]
+                )
+                assert list(operation["requestBody"]["content"]) == wanted, f"{method} {path}"
                 assert {"413", "415"} <= set(operation["responses"]), f"{method} {path}"
     notes = shared_case.notes.count()
     response = api_client(personas, "manager").post(

@@ -22,6 +22,11 @@
     "case.note_added": "new note",
     "case.note_edited": "note edited",
     "case.note_redacted": "note redacted",
+    "case.file_added": "new file",
+    "case.file_redacted": "file redacted",
+    "task.assigned": "task assigned",
+    "task.status_changed": "task status",
+    "task.updated": "task changed",
     "meeting.scheduled": "meeting scheduled",
     "meeting.updated": "meeting changed",
     "meeting.cancelled": "meeting cancelled",
@@ -97,7 +102,11 @@
     else if (p.meeting) parts.push(document.createTextNode("a meeting"));
     if (p.task_force) parts.push(document.createTextNode(p.task_force.name));
     let text = "";
-    if (p.note) {
+    if (p.task) {
+      text = p.task.title + " — " + (p.task.assigned_agency ? p.task.assigned_agency.short_name + ", " : "") + words(p.task.status).toLowerCase();
+    } else if (p.file) {
+      text = p.file.name;
+    } else if (p.note) {
       const who = p.note.author_agency ? p.note.author_agency.short_name + ": " : "";
       text = p.note.body ? who + p.note.body.slice(0, 200) : who + "(text removed)";
     } else if (p.agency && p.response) {
@@ -126,7 +135,8 @@
   // Which panels an event may change. A panel reloads as the server renders it now (the
   // access policy decides what it holds), a moment after the last of a burst of events.
   const PANELS_OF = {
-    case: ["cases"],
+    case: ["cases", "tasks"],
+    task: ["tasks"],
     meeting: ["upcoming", "trainings"],
     training: ["upcoming", "trainings"],
     tip: ["tips"],

@@ -14,16 +14,6 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from activity.clock import policy_today
 
-# The dated outcomes of a case live in their own module (Django finds them through this one).
-from cases.outcome_models import (  # noqa: F401
-    OUTCOME_MAX,
-    AgeGroup,
-    CaseOutcome,
-    Citizenship,
-    OutcomeKind,
-    Statute,
-)
-
 # Length limits, one place for the models, the forms, the API and the services. A value past
 # its limit is refused with a message that gives both numbers, never cut short.
 NOTE_MAX_LENGTH = 50_000
