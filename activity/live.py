@@ -153,19 +153,23 @@ def retract(
     user_ids: Iterable[int] = (),
     subject=None,
     detail=None,
-    subjects: Iterable[models.Model] = (),
+    subjects: Iterable[models.Model] | None = None,
 ) -> int:
     """Remove agencies or people from the audience of past events about ``subject`` (or
     ``detail``, or any of ``subjects``): after access is taken away, replay no longer gives
-    them these events."""
+    them these events. An empty ``subjects`` retracts nothing (never every event)."""
+    if subject is None and detail is None and subjects is None:
+        raise ValueError("Name the subject, detail or subjects whose events to retract.")
     events = Event.objects.all()
     if subject is not None:
         events = events.filter(subject_key=key(subject))
     if detail is not None:
         events = events.filter(detail_key=key(detail))
-    subjects = [key(s) for s in subjects]
-    if subjects:
-        events = events.filter(subject_key__in=subjects)
+    if subjects is not None:
+        subject_keys = [key(s) for s in subjects]
+        if not subject_keys:
+            return 0
+        events = events.filter(subject_key__in=subject_keys)
     who = models.Q(agency_id__in=list(agency_ids)) | models.Q(user_id__in=list(user_ids))
     deleted, _ = EventAudience.objects.filter(who, event__in=events).delete()
     return deleted

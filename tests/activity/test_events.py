@@ -65,6 +65,17 @@ def test_narrowing_a_note_retracts_its_past_events_from_dropped_agencies(persona
     assert not viewer_events.exists()
 
 
+def test_retracting_from_no_subjects_keeps_every_event(personas, case_notes):
+    # A cascade over an empty list (a task force without meetings, say) takes nothing away;
+    # a retraction that names nothing at all is a mistake, not "everything".
+    viewer = personas.agency("viewer")
+    before = EventAudience.objects.filter(agency=viewer).count()
+    assert before and live.retract(agency_ids=[viewer.pk], subjects=[]) == 0
+    assert EventAudience.objects.filter(agency=viewer).count() == before
+    with pytest.raises(ValueError):
+        live.retract(agency_ids=[viewer.pk])
+
+
 def test_redaction_scrubs_the_text_from_past_events(personas, case_notes):
     services.note_redact(actor=personas.user("manager"), note=case_notes.open, reason="wrong case")
     events = Event.objects.filter(detail_key=f"cases.note:{case_notes.open.pk}")
