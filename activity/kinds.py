@@ -39,13 +39,15 @@ class EventKind(models.TextChoices):
     TASKFORCE_MEMBERSHIP = "taskforce.membership", "Task force membership"
     # Webhooks (subject: the endpoint), to its agency. Payload: {"webhook": {"id", "url"}}
     WEBHOOK_DISABLED = "webhook.disabled", "Webhook disabled"  # + {"reason"}
-    # Tips (subject: the tip), to its coordinators and the recording and assigned agencies.
+    # Tips (subject: the tip), to its coordinators and the recording and assigned agencies
+    # (while current members of its task force).
     # Payload: {"tip": {"id", "source", "status", "task_force"}}
     TIP_RECEIVED = "tip.received", "Tip received"
     TIP_TRIAGED = "tip.triaged", "Tip triaged"  # + {"status", "agency"}
-    # Deconfliction (subject: the notice), to the one agency it is addressed to (and, for a
-    # tip, its coordinators): {"notice": {"id", "kind", "other_agency", "contact", ...}} and
-    # that agency's own {"case": {"id", "number", "title"}} or {"tip": {"id"}}; nothing of
+    # Deconfliction (subject: the notice), for a case to the one agency it is addressed to,
+    # for a tip to its coordinators and its assigned agency only:
+    # {"notice": {"id", "kind", "other_agency", "contact", ...}} and that agency's own
+    # {"case": {"id", "number", "title"}} or {"tip": {"id"}}; nothing of
     # the other side but its agency and liaison.
     DECONFLICTION_MATCH = "deconfliction.match", "Deconfliction match"
 

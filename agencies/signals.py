@@ -13,7 +13,8 @@ membership_ended = Signal()
 
 Sent by ``membership_end`` with ``membership`` (its ``task_force`` and ``agency``) and
 ``actor``. Membership opens no case and no meeting, but leaving closes them: the cases app
-ends the agency's shares of the task force's cases, the meetings app withdraws its meetings.
+ends the agency's shares of the task force's cases, the meetings app withdraws its meetings,
+the tips app unassigns the tips assigned to it and retracts its tips' events.
 The agency's coordinators have stepped down already (``coordinator_removed`` for each).
 """
 
@@ -23,7 +24,8 @@ coordinator_removed = Signal()
 Sent by ``coordinator_remove``, ``membership_end`` (the leaving agency's coordinators) and
 ``person_change_agency`` (task forces the new agency is not in), with ``task_force``,
 ``user`` and ``actor``. The meetings app stops replaying the task force's meetings to the
-person (what their agency was invited to stays, through the agency).
+person (what their agency was invited to stays, through the agency), the tips app its tips'
+and their deconfliction notices' events.
 """
 
 person_moved = Signal()

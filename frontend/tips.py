@@ -89,7 +89,9 @@ def _tip_page(request, tip, *, forms=None, status=200):
     context = {
         "tip": tip,
         "identifiers": tip.identifiers.select_related("added_agency"),
-        "notices": notice_payloads(access.tip_notices(tip).select_related("other_agency")),
+        "notices": notice_payloads(
+            access.tip_notices(request.user, tip).select_related("other_agency")
+        ),
         "can_triage": can_triage,
         "can_open_case": access.can_open_case(request.user, tip),
         "case_visible": bool(

@@ -1,14 +1,16 @@
 """The tips policy: the one place that decides who sees and does what with tips, the
 identifiers of cases and tips, and deconfliction notices.
 
-- A tip is seen by its task force's coordinators, the agency that recorded it and the
-  agency it is assigned to; by nobody else (404). Only the coordinators triage it; only
+- A tip is seen by its task force's coordinators and, while they are current members of
+  its task force, the agency that recorded it and the agency it is assigned to; by nobody
+  else (404). Only the coordinators triage it; only
   the assigned agency turns it into a case.
 - A case's identifiers are seen by the agencies that see the case (``cases.access``) and
   added or removed by those that contribute to it; a tip's by those who see the tip.
-- A deconfliction notice is seen by the agency it is addressed to only (for a notice on a
-  tip, also by those who see the tip): it tells that agency, and nobody else, that another
-  agency holds something with the same identifier.
+- A deconfliction notice on a case is seen by the agency it is addressed to only; one on
+  a tip by the task force's coordinators and the tip's assigned agency only (not by a
+  partner that merely recorded the tip, so recording tips cannot probe cases). It tells
+  them, and nobody else, that another agency holds something with the same identifier.
 """
 
 from django.core.exceptions import PermissionDenied
@@ -41,16 +43,34 @@ def coordinated_task_force_ids(user) -> QuerySet:
     return TaskForce.objects.filter(coordinators=user).values("pk")
 
 
+def _member_task_force_ids(agency_id: int) -> QuerySet:
+    return TaskForceMembership.objects.current().filter(agency_id=agency_id).values("task_force_id")
+
+
 def visible_tips(user) -> QuerySet[Tip]:
     """Tips of the task forces the caller coordinates, and those their agency recorded or
-    was assigned."""
+    was assigned, in the task forces it is a current member of."""
     agency = acting_agency(user)
     if agency is None:
         return Tip.objects.none()
     return Tip.objects.filter(
         Q(task_force_id__in=coordinated_task_force_ids(user))
-        | Q(recording_agency_id=agency.pk)
-        | Q(assigned_agency_id=agency.pk)
+        | (
+            Q(task_force_id__in=_member_task_force_ids(agency.pk))
+            & (Q(recording_agency_id=agency.pk) | Q(assigned_agency_id=agency.pk))
+        )
+    )
+
+
+def assigned_tips(user) -> QuerySet[Tip]:
+    """Tips of the task forces the caller coordinates, and those assigned to their agency
+    while it is a current member: the tips whose deconfliction notices the caller reads."""
+    agency = acting_agency(user)
+    if agency is None:
+        return Tip.objects.none()
+    return Tip.objects.filter(
+        Q(task_force_id__in=coordinated_task_force_ids(user))
+        | Q(task_force_id__in=_member_task_force_ids(agency.pk), assigned_agency_id=agency.pk)
     )
 
 
@@ -110,6 +130,11 @@ def recordable_task_forces(user) -> QuerySet[TaskForce]:
 def tip_audience(tip: Tip) -> tuple[set[int], set[int]]:
     """Agencies and people who see ``tip``: the audience of what happens to it."""
     agencies = {a for a in (tip.recording_agency_id, tip.assigned_agency_id) if a}
+    agencies &= set(
+        TaskForceMembership.objects.current()
+        .filter(task_force_id=tip.task_force_id, agency_id__in=agencies)
+        .values_list("agency_id", flat=True)
+    )
     users = set(tip.task_force.coordinators.values_list("pk", flat=True))
     return agencies, users
 
@@ -154,19 +179,34 @@ def case_notices(user, case: Case) -> QuerySet[DeconflictionNotice]:
     return DeconflictionNotice.objects.filter(case=case, agency_id=agency.pk)
 
 
-def tip_notices(tip: Tip) -> QuerySet[DeconflictionNotice]:
-    """The notices of a tip the caller was found to see (``tip_for`` first)."""
+def tip_notices(user, tip: Tip) -> QuerySet[DeconflictionNotice]:
+    """The notices of a tip the caller was found to see (``tip_for`` first): none unless
+    they coordinate its task force or their agency is the one it is assigned to."""
+    if not assigned_tips(user).filter(pk=tip.pk).exists():
+        return DeconflictionNotice.objects.none()
     return DeconflictionNotice.objects.filter(tip=tip)
 
 
+def tip_notice_agency_ids(tip: Tip) -> set[int]:
+    """The agencies that hear of a notice on ``tip`` (besides its coordinators): the agency
+    it is assigned to, while a current member of the task force."""
+    agency_id = tip.assigned_agency_id
+    if agency_id is None:
+        return set()
+    current = TaskForceMembership.objects.current().filter(
+        task_force_id=tip.task_force_id, agency_id=agency_id
+    )
+    return {agency_id} if current.exists() else set()
+
+
 def visible_notices(user) -> QuerySet[DeconflictionNotice]:
-    """Every notice the caller may read: those addressed to their agency, and those on
-    tips they see."""
+    """Every notice the caller may read: those on cases addressed to their agency, and
+    those on tips they coordinate or their agency is assigned."""
     agency = acting_agency(user)
     if agency is None:
         return DeconflictionNotice.objects.none()
     return DeconflictionNotice.objects.filter(
-        Q(agency_id=agency.pk) | Q(tip__in=visible_tips(user).values("pk"))
+        Q(agency_id=agency.pk, case__isnull=False) | Q(tip__in=assigned_tips(user).values("pk"))
     )
 
 

@@ -83,7 +83,7 @@ class TipSerializer(serializers.ModelSerializer):
 
     @extend_schema(responses=NoticeSerializer(many=True))
     def get_notices(self, tip) -> list[dict]:
-        notices = access.tip_notices(tip).select_related("other_agency")
+        notices = access.tip_notices(self._user(), tip).select_related("other_agency")
         return NoticeSerializer(notice_payloads(notices), many=True).data
 
     def get_can_triage(self, tip) -> bool:

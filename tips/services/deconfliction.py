@@ -10,7 +10,8 @@ from activity.kinds import EventKind
 from activity.services import audit_record
 from agencies import selectors as agency_selectors
 from agencies.models import Agency
-from tips.models import DeconflictionNotice, DeconflictionOptOut, Identifier
+from tips import access
+from tips.models import DeconflictionNotice, DeconflictionOptOut, Identifier, Tip
 
 
 def holder_id(identifier: Identifier) -> int:
@@ -20,8 +21,14 @@ def holder_id(identifier: Identifier) -> int:
     return identifier.tip.holder_id
 
 
-def _opted_out(case_id: int | None) -> bool:
-    return case_id is not None and DeconflictionOptOut.objects.filter(case_id=case_id).exists()
+def _opted_out(identifier: Identifier) -> bool:
+    """Whether the identifier's case, or the case its tip was turned into, is marked "do
+    not deconflict" (the tip keeps its own copy of the identifiers it gave the case)."""
+    case_ids = {identifier.case_id}
+    if identifier.tip_id is not None:
+        case_ids.add(Tip.objects.filter(pk=identifier.tip_id).values_list("case_id", flat=True)[0])
+    case_ids.discard(None)
+    return bool(case_ids) and DeconflictionOptOut.objects.filter(case_id__in=case_ids).exists()
 
 
 def contact(agency: Agency) -> dict:
@@ -69,7 +76,10 @@ def _publish(notice: DeconflictionNotice, *, actor) -> None:
         case = notice.case
         payload["case"] = {"id": case.pk, "number": case.number, "title": case.title}
     else:
+        # A notice on a tip goes to the coordinators and the assigned agency only, never to
+        # a partner that merely recorded the tip (``access.tip_notices``).
         payload["tip"] = {"id": notice.tip_id}
+        agency_ids = access.tip_notice_agency_ids(notice.tip)
         user_ids = set(notice.tip.task_force.coordinators.values_list("pk", flat=True))
     live.publish(
         EventKind.DECONFLICTION_MATCH,
@@ -112,7 +122,7 @@ def match_identifier(*, actor, identifier: Identifier) -> list[DeconflictionNoti
     publish the notices of both sides of each match held by another agency, and audit the
     match. A case marked "do not deconflict" takes part in no match. Called by the services
     that attach identifiers, inside their transaction."""
-    if _opted_out(identifier.case_id):
+    if _opted_out(identifier):
         return []
     _serialise(identifier.match_key)
     # Read again: who holds the case or tip is decided as it stands now.
@@ -122,6 +132,7 @@ def match_identifier(*, actor, identifier: Identifier) -> list[DeconflictionNoti
         Identifier.objects.filter(match_key=identifier.match_key, kind=identifier.kind)
         .exclude(pk=identifier.pk)
         .exclude(case_id__in=DeconflictionOptOut.objects.values("case_id"))
+        .exclude(tip__case_id__in=DeconflictionOptOut.objects.values("case_id"))
         .select_related("case", "tip__task_force")
     )
     if identifier.case_id is not None:
