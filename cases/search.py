@@ -64,7 +64,8 @@ def _visible(user) -> dict[str, QuerySet]:
         "case": cases,
         "note": notes.filter(redacted_at__isnull=True),
         "task": work_access.visible_tasks(user),
-        "file": work_access.visible_files(user),
+        # Redacted files are not found (files on redacted notes are not visible at all).
+        "file": work_access.visible_files(user).filter(redacted_at__isnull=True),
     }
 
 

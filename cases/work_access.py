@@ -2,9 +2,9 @@
 
 A task or a file is seen only by agencies that see its case; a restricted one only by the
 agencies it lists (``access.restriction_filter``, the very rule of restricted notes); a
-file on a note also needs the note to be readable. What the caller may not see answers 404
-(recorded as refused), what they may see but not do 403. Kept beside ``cases/access.py``,
-which it builds on, so that neither passes 400 lines.
+file on a note also needs the note to be readable (and not redacted). What the caller may
+not see answers 404 (recorded as refused), what they may see but not do 403. Kept beside
+``cases/access.py``, which it builds on, so that neither passes 400 lines.
 """
 
 from django.db.models import Q, QuerySet
@@ -70,6 +70,35 @@ def can_edit_task(level: str | None) -> bool:
     return access.has_level(level, AccessLevel.CONTRIBUTE)
 
 
+def can_change_task_audience(user, task: Task) -> bool:
+    """Only the agency that created a task changes who sees it (its visibility and the
+    agencies it is restricted to), as only the author's agency edits a note."""
+    agency = acting_agency(user)
+    return agency is not None and agency.pk == task.created_by_agency_id
+
+
+def _reads_change(agency_id: int, visibility: str | None, restricted_to) -> bool:
+    return visibility == NoteVisibility.CASE or agency_id in (restricted_to or [])
+
+
+def visible_task_changes(user, task: Task) -> list:
+    """The history of a readable task, each change only if the caller's agency could read
+    the task both before and after it: widening a task later does not open what was
+    written while it was restricted to others (the rule of ``access.visible_revisions``)."""
+    agency = acting_agency(user)
+    if agency is None:
+        return []
+    shown, before = [], None
+    for change in task.changes.select_related("changed_by", "changed_by_agency").order_by(
+        "changed_at", "id"
+    ):
+        now = _reads_change(agency.pk, change.visibility, change.restricted_to)
+        if now and (before is None or before):
+            shown.append(change)
+        before = now
+    return shown
+
+
 def assignable_agency_ids(case: Case) -> set[int]:
     """Agencies a task of ``case`` may be assigned to: those that may contribute to it."""
     expired = CaseShare.objects.expired().filter(case=case).values("agency_id")
@@ -91,7 +120,12 @@ def visible_files(user) -> QuerySet[EvidenceFile]:
     agency = acting_agency(user)
     if agency is None:
         return EvidenceFile.objects.none()
-    readable_notes = Note.objects.filter(access.restriction_filter(Note, agency)).values("pk")
+    # A file on a redacted note is not served to anyone: the redaction took its context.
+    readable_notes = (
+        Note.objects.filter(access.restriction_filter(Note, agency))
+        .filter(redacted_at__isnull=True)
+        .values("pk")
+    )
     return (
         EvidenceFile.objects.filter(case__in=access.visible_cases(user).values("pk"))
         .filter(access.restriction_filter(EvidenceFile, agency))

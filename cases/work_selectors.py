@@ -50,12 +50,6 @@ def case_tasks(user, case: Case) -> QuerySet[Task]:
     return overdue_first(_with_related(work_access.visible_tasks(user).filter(case=case)))
 
 
-def task_history(task: Task):
-    return task.changes.select_related("changed_by", "changed_by_agency").order_by(
-        "changed_at", "id"
-    )
-
-
 def case_files(user, case: Case) -> QuerySet[EvidenceFile]:
     """The evidence files of a case the caller's agency may see, newest first."""
     return (

@@ -110,7 +110,7 @@ def _shown(name: str, value) -> str:
     return str(value)
 
 
-def _task_history(task):
+def _task_history(user, task):
     return [
         {
             "change": change,
@@ -119,7 +119,7 @@ def _task_history(task):
                 for name, (before, after) in sorted(change.fields.items())
             ],
         }
-        for change in work_selectors.task_history(task)
+        for change in work_access.visible_task_changes(user, task)
     ]
 
 
@@ -150,7 +150,7 @@ def task_detail(request, pk: int):
             "overdue": work_selectors.is_overdue(task),
             "can_edit": can_edit,
             "status_form": form,
-            "history": _task_history(task),
+            "history": _task_history(request.user, task),
         },
         status=400 if form.errors else 200,
     )

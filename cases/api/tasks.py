@@ -79,7 +79,9 @@ class TaskDetailSerializer(TaskSerializer):
 
     @extend_schema_field(TaskChangeSerializer(many=True))
     def get_history(self, task) -> list[dict]:
-        return TaskChangeSerializer(work_selectors.task_history(task), many=True).data
+        request = self.context.get("request")
+        changes = work_access.visible_task_changes(request.user, task) if request else []
+        return TaskChangeSerializer(changes, many=True).data
 
 
 class TaskCreateSerializer(serializers.Serializer):
@@ -114,8 +116,8 @@ class TaskUpdateSerializer(serializers.Serializer):
     restricted_to = IdsField(queryset=Agency.objects.all(), many=True, required=False)
 
 
-def _one(task: Task, status_code=status.HTTP_200_OK) -> Response:
-    data = TaskDetailSerializer(task).data
+def _one(request, task: Task, status_code=status.HTTP_200_OK) -> Response:
+    data = TaskDetailSerializer(task, context={"request": request}).data
     return Response(data, status=status_code, headers={"ETag": etag(task.version, data)})
 
 
@@ -142,7 +144,7 @@ class CaseTasksView(IdempotentPosts, APIView):
             actor=request.user, case=case, **valid(TaskCreateSerializer, request.data)
         )
         task, _ = work_access.task_for(request.user, task.pk)
-        return _one(task, status.HTTP_201_CREATED)
+        return _one(request, task, status.HTTP_201_CREATED)
 
 
 ASSIGNED = OpenApiParameter(
@@ -180,7 +182,7 @@ class TaskViewSet(viewsets.GenericViewSet):
     @extend_schema(responses=TaskDetailSerializer)
     def retrieve(self, request, pk=None):
         task, _ = work_access.task_for(request.user, pk)
-        return _one(task)
+        return _one(request, task)
 
     @extend_schema(
         request=TaskUpdateSerializer, responses=TaskDetailSerializer, parameters=[IF_MATCH]
@@ -193,7 +195,7 @@ class TaskViewSet(viewsets.GenericViewSet):
         data = valid(TaskUpdateSerializer, request.data)
         task = services.task_update(actor=request.user, task=task, if_match=expected, **data)
         task, _ = work_access.task_for(request.user, task.pk)
-        return _one(task)
+        return _one(request, task)
 
     @extend_schema(request=None, responses=None, exclude=True)
     def update(self, request, pk=None):

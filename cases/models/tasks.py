@@ -98,6 +98,12 @@ class TaskChange(models.Model):
     changed_at = models.DateTimeField()
     change = models.CharField(max_length=16, help_text="created or edited")
     fields = models.JSONField(default=dict)
+    # Who could read the task once this change was made: the history shows a change only
+    # to agencies that could read the task before and after it (``work_access``).
+    visibility = models.CharField(
+        max_length=12, choices=NoteVisibility.choices, default=NoteVisibility.CASE
+    )
+    restricted_to = models.JSONField(default=list, help_text="agency ids, if restricted")
 
     class Meta:
         ordering = ["changed_at", "id"]

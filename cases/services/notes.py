@@ -146,6 +146,9 @@ def note_edit(
     dropped = readers_before - access.note_agency_ids(note)
     if dropped:
         live.retract(agency_ids=dropped, detail=note)
+        # A file on the note is read only with the note: its events leave them too.
+        for evidence in note.files.all():
+            live.retract(agency_ids=dropped, detail=evidence)
     publish_note(EventKind.CASE_NOTE_EDITED, note, actor=actor)
     audit_record(
         actor=actor,

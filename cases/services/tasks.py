@@ -88,6 +88,16 @@ def _restriction(case: Case, creator: Agency, assigned: Agency, visibility, rest
     return clean_restriction(case, creator, visibility, wanted)
 
 
+def _kept_restriction(task: Task, assigned: Agency, stored: list[int]) -> list[int]:
+    """A restricted task's agencies when the change does not touch them: those listed (with
+    the creating and assigned agencies) that still have access to the case. An agency that
+    lost the case drops out instead of making the task uneditable."""
+    if task.visibility != NoteVisibility.RESTRICTED:
+        return []
+    listed = {*stored, task.created_by_agency_id, assigned.pk}
+    return sorted(listed & access.case_agency_ids(task.case))
+
+
 def task_payload(task: Task) -> dict:
     return {
         "id": task.pk,
@@ -165,6 +175,8 @@ def task_create(
         changed_at=timezone.now(),
         change="created",
         fields={name: [None, value] for name, value in fields.items()},
+        visibility=visibility,
+        restricted_to=agency_ids,
     )
     _publish(EventKind.TASK_ASSIGNED, task, actor=actor)
     audit_record(
@@ -217,11 +229,26 @@ def task_update(*, actor, task: Task, if_match: list[str] | None = None, **chang
         agency, assignee = _clean_assignment(task.case, agency, assignee)
     wanted["assigned_agency"], wanted["assignee"] = agency, assignee
     visibility = changes.get("visibility") or task.visibility
-    restricted_to = changes.get("restricted_to")
-    if restricted_to is None and visibility == NoteVisibility.RESTRICTED:
-        restricted_to = list(task.restricted_to.all())
-    agency_ids = _restriction(task.case, task.created_by_agency, agency, visibility, restricted_to)
     old_ids = sorted(task.restricted_to.values_list("pk", flat=True))
+    kept = _kept_restriction(task, agency, old_ids)
+    restricted_to = changes.get("restricted_to")
+    if restricted_to is None and visibility == task.visibility:
+        agency_ids = kept
+    else:
+        if restricted_to is None and visibility == NoteVisibility.RESTRICTED:
+            restricted_to = Agency.objects.filter(pk__in=kept)
+        agency_ids = _restriction(
+            task.case, task.created_by_agency, agency, visibility, restricted_to
+        )
+    # Reassigning a restricted task to an agency it does not list also widens it.
+    unchanged = _kept_restriction(task, task.assigned_agency, old_ids)
+    if (visibility != task.visibility or agency_ids != unchanged) and (
+        not work_access.can_change_task_audience(actor, task)
+    ):
+        raise PermissionDenied(
+            "Only the agency that created this task changes who sees it "
+            f"({task.created_by_agency.short_name}); nothing was changed."
+        )
     diff = {
         name: [_shown(name, getattr(task, name)), _shown(name, value)]
         for name, value in wanted.items()
@@ -247,6 +274,8 @@ def task_update(*, actor, task: Task, if_match: list[str] | None = None, **chang
         changed_at=timezone.now(),
         change="edited",
         fields=diff,
+        visibility=task.visibility,
+        restricted_to=agency_ids,
     )
     dropped = readers_before - work_access.task_agency_ids(task)
     if dropped:
