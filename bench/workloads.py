@@ -22,6 +22,7 @@ from bench.measure import Sample, log, timed
 from bench.oracle import Oracle
 from bench.server import ROOT, Server
 from cases.models import Note
+from reports.periods import quarter_bounds
 
 CALLERS = 100
 TOKEN_NAME = "benchmark"
@@ -137,7 +138,7 @@ def over_http(server: Server, callers: list[Caller], oracle: Oracle, repeat: int
             "dashboard",
             "healthz",
             "task_force_report",
-            "task_force_report_year",
+            "task_force_report_previous",
         )
     }
     per_agency = []
@@ -174,14 +175,16 @@ def over_http(server: Server, callers: list[Caller], oracle: Oracle, repeat: int
     http_load.task_force_report(
         url, coordinator, task_force_id, samples["task_force_report"], repeat=repeat
     )
-    year_ago = (timezone.localdate() - dt.timedelta(days=364)).isoformat()
+    # A task force report covers one calendar quarter: the second sample is the whole
+    # quarter before the current one.
+    first, last = quarter_bounds(quarter_bounds(timezone.localdate())[0] - dt.timedelta(days=1))
     http_load.task_force_report(
         url,
         coordinator,
         task_force_id,
-        samples["task_force_report_year"],
+        samples["task_force_report_previous"],
         repeat=max(repeat // 2, 5),
-        **{"from": year_ago, "to": timezone.localdate().isoformat()},
+        **{"from": first.isoformat(), "to": last.isoformat()},
     )
     return {"per_agency": per_agency, **{k: v.as_dict() for k, v in samples.items()}}
 

@@ -3,6 +3,7 @@ the quarters before it, and the CSV and PDF downloads. The policy (``reports/acc
 decides who sees which and what is hidden; these views only draw it."""
 
 import datetime as dt
+from functools import partial
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -15,11 +16,19 @@ from agencies.access import acting_agency
 from reports import access, selectors
 from reports.charts import report_charts
 from reports.exports import report_csv, report_pdf
-from reports.periods import Period, period_from, quarter_bounds, quarter_label, today_in
+from reports.periods import (
+    Period,
+    period_from,
+    quarter_bounds,
+    quarter_from,
+    quarter_label,
+    today_in,
+)
 
 
-def _quarter_links(period: Period, url: str) -> list[dict]:
-    """The quarter before and after the period's, and the current one, as links."""
+def _quarter_links(period: Period, url: str, *, shown: bool = True) -> list[dict]:
+    """The quarter before and after the period's, and the current one, as links (the
+    current one also when it is the period, where the page could not show it)."""
     first, _ = quarter_bounds(period.first)
     before = quarter_bounds(first - dt.timedelta(days=1))
     after = quarter_bounds(quarter_bounds(period.last)[1] + dt.timedelta(days=1))
@@ -27,7 +36,7 @@ def _quarter_links(period: Period, url: str) -> list[dict]:
     links = [("Previous: " + quarter_label(before[0]), before)]
     if after[0] <= current[0]:
         links.append(("Next: " + quarter_label(after[0]), after))
-    if (period.first, period.last) != current:
+    if (period.first, period.last) != current or not shown:
         links.append(("This quarter", current))
     return [
         {"label": label, "url": f"{url}?from={a.isoformat()}&to={b.isoformat()}"}
@@ -35,10 +44,10 @@ def _quarter_links(period: Period, url: str) -> list[dict]:
     ]
 
 
-def _page(request, *, report_of, zone_of, template_name, subject, url_name, pk):
+def _page(request, *, report_of, zone_of, period_of, template_name, subject, url_name, pk):
     url = reverse(url_name, args=[pk])
     try:
-        period = period_from(request.GET, zone_of(subject))
+        period = period_of(request.GET, zone_of(subject))
     except ValidationError as error:
         return render(
             request,
@@ -49,6 +58,12 @@ def _page(request, *, report_of, zone_of, template_name, subject, url_name, pk):
                 "url": url,
                 "asked_from": request.GET.get("from", ""),
                 "asked_to": request.GET.get("to", ""),
+                "quarters_only": period_of is quarter_from,
+                "quarter_links": _quarter_links(
+                    Period(*quarter_bounds(today_in(zone_of(subject))), zone_of(subject)),
+                    url,
+                    shown=False,
+                ),
             },
             status=400,
         )
@@ -78,13 +93,14 @@ def _page(request, *, report_of, zone_of, template_name, subject, url_name, pk):
             "quarter_links": _quarter_links(period, url),
             "asked_from": period.first.isoformat(),
             "asked_to": period.last.isoformat(),
+            "quarters_only": period_of is quarter_from,
         },
     )
 
 
-def _download(request, *, subject, zone_of, report_of, kind: str, name: str):
+def _download(request, *, subject, zone_of, period_of, report_of, kind: str, name: str):
     try:
-        period = period_from(request.GET, zone_of(subject))
+        period = period_of(request.GET, zone_of(subject))
     except ValidationError as error:
         return HttpResponse(" ".join(error.messages), status=400, content_type="text/plain")
     report = report_of(subject, period)
@@ -107,8 +123,9 @@ def task_force_report(request, pk: int):
     return _page(
         request,
         subject=task_force,
-        report_of=selectors.task_force_report,
+        report_of=partial(selectors.task_force_report, viewer=request.user),
         zone_of=_task_force_zone,
+        period_of=quarter_from,
         template_name="frontend/report.html",
         url_name="task-force-report",
         pk=pk,
@@ -122,7 +139,8 @@ def task_force_report_download(request, pk: int, kind: str):
         request,
         subject=task_force,
         zone_of=_task_force_zone,
-        report_of=selectors.task_force_report,
+        period_of=quarter_from,
+        report_of=partial(selectors.task_force_report, viewer=request.user),
         kind=kind,
         name=task_force.slug,
     )
@@ -136,6 +154,7 @@ def agency_report(request, pk: int):
         subject=agency,
         report_of=selectors.agency_report,
         zone_of=selectors.agency_zone,
+        period_of=period_from,
         template_name="frontend/report.html",
         url_name="agency-report",
         pk=pk,
@@ -149,6 +168,7 @@ def agency_report_download(request, pk: int, kind: str):
         request,
         subject=agency,
         zone_of=selectors.agency_zone,
+        period_of=period_from,
         report_of=selectors.agency_report,
         kind=kind,
         name=agency.short_name.lower(),

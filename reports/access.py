@@ -11,6 +11,12 @@
   Where a family of figures shows its total, a single suppressed figure of the family would
   be the total minus the others: the next smallest is suppressed with it. The agency's own
   report shows exact figures.
+- The task force report depends on who reads it: the viewer's own agency's share of a
+  figure is known to them exactly (their agency's report), so a figure is also hidden where
+  the total minus that share is between 1 and the minimum (task force 7, own agency 5: the
+  other agencies' 2 would show). The quarter series follows the same rule.
+- A report that hides figures covers exactly one calendar quarter (``periods.quarter_from``):
+  two ranges a day apart would give a hidden figure away by difference.
 - Counts of meetings and trainings held, and of meetings each agency attended, are about
   agencies, not people, and are shown exactly.
 """
@@ -106,19 +112,29 @@ def hidden() -> Figure:
     return Figure(None, True, suppressed_text())
 
 
-def shown(value: int, *, suppress: bool) -> Figure:
-    """``value`` as the viewer may see it: hidden below the minimum where ``suppress``."""
-    if suppress and value < min_cell():
+def shown(value: int, *, suppress: bool, own: int = 0) -> Figure:
+    """``value`` as the viewer may see it, where ``suppress``: hidden below the minimum, and
+    hidden where the viewer's own agency's share (``own``, which its exact report gives)
+    leaves the other agencies a number between 1 and the minimum."""
+    if suppress and (value < min_cell() or 0 < value - own < min_cell()):
         return hidden()
     return exact(value)
 
 
-def shown_family(values: list[int], total: int, *, suppress: bool) -> tuple[list[Figure], Figure]:
-    """A family of figures and its total. Where exactly one figure is hidden and the total
-    is shown, the total minus the others would give it: the smallest shown figure is
-    hidden too."""
-    figures = [shown(v, suppress=suppress) for v in values]
-    total_figure = shown(total, suppress=suppress)
+def shown_family(
+    values: list[int],
+    total: int,
+    *,
+    suppress: bool,
+    owns: list[int] | None = None,
+    own_total: int = 0,
+) -> tuple[list[Figure], Figure]:
+    """A family of figures and its total (``owns``, ``own_total``: the viewer's agency's
+    share of each). Where exactly one figure is hidden and the total is shown, the total
+    minus the others would give it: the smallest shown figure is hidden too."""
+    owns = owns or [0] * len(values)
+    figures = [shown(v, suppress=suppress, own=o) for v, o in zip(values, owns, strict=True)]
+    total_figure = shown(total, suppress=suppress, own=own_total)
     hidden_count = sum(f.suppressed for f in figures)
     if suppress and hidden_count == 1 and not total_figure.suppressed:
         candidates = [i for i, f in enumerate(figures) if not f.suppressed]
@@ -126,3 +142,12 @@ def shown_family(values: list[int], total: int, *, suppress: bool) -> tuple[list
             smallest = min(candidates, key=lambda i: values[i])
             figures[smallest] = hidden()
     return figures, total_figure
+
+
+def report_agency(user) -> Agency | None:
+    """The agency whose exact report ``user`` can read beside a task force's: its share of
+    each task force figure decides what that report must hide from them. None for a
+    coordinator without an agency."""
+    if user is None or not user.is_authenticated:
+        return None
+    return acting_agency(user)

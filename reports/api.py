@@ -8,7 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from reports import access, selectors
-from reports.periods import MAX_DAYS, period_from
+from reports.periods import MAX_DAYS, period_from, quarter_from
 
 
 class ValueSerializer(serializers.Serializer):
@@ -88,6 +88,21 @@ class ReportSerializer(serializers.Serializer):
     quarters = QuartersSerializer()
 
 
+QUARTER_PARAMETERS = [
+    OpenApiParameter(
+        "from",
+        OpenApiTypes.DATE,
+        description="First day of a calendar quarter (YYYY-MM-DD). Without from and to: the "
+        "current quarter.",
+    ),
+    OpenApiParameter(
+        "to",
+        OpenApiTypes.DATE,
+        description="Last day of the same quarter. Any other range is a 400: a task force "
+        "report covers one calendar quarter.",
+    ),
+]
+
 PERIOD_PARAMETERS = [
     OpenApiParameter(
         "from",
@@ -101,13 +116,15 @@ PERIOD_PARAMETERS = [
 
 
 class TaskForceReportView(APIView):
-    """A task force's report: coordinators and agency admins of member agencies."""
+    """A task force's report for one calendar quarter: coordinators and agency admins of
+    member agencies. A figure is hidden below the minimum, and where the part of it beyond
+    the caller's own agency is below the minimum."""
 
-    @extend_schema(parameters=PERIOD_PARAMETERS, responses=ReportSerializer)
+    @extend_schema(parameters=QUARTER_PARAMETERS, responses=ReportSerializer)
     def get(self, request, pk):
         task_force = access.task_force_report_for(request.user, pk)
-        period = period_from(request.query_params, task_force.time_zone)
-        return Response(selectors.task_force_report(task_force, period))
+        period = quarter_from(request.query_params, task_force.time_zone)
+        return Response(selectors.task_force_report(task_force, period, viewer=request.user))
 
 
 class AgencyReportView(APIView):

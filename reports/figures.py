@@ -49,7 +49,9 @@ PUBLIC_REGISTRANT = "public"
 
 @dataclass(frozen=True)
 class Scope:
-    """What a report covers: a task force, or one agency."""
+    """What a report covers: a task force, or one agency; with both, the agency's share of
+    the task force's figures (the cases it leads, its people's completions), which the
+    small-number rule needs for the viewer's agency."""
 
     task_force: TaskForce | None = None
     agency: Agency | None = None
@@ -59,15 +61,20 @@ class Scope:
         return self.task_force.name if self.task_force else self.agency.name
 
     def cases(self):
+        cases = Case.objects.all()
         if self.task_force:
-            return Case.objects.filter(task_force_id=self.task_force.pk)
-        return Case.objects.filter(lead_agency_id=self.agency.pk)
+            cases = cases.filter(task_force_id=self.task_force.pk)
+        if self.agency:
+            cases = cases.filter(lead_agency_id=self.agency.pk)
+        return cases
 
     def outcomes(self):
         standing = CaseOutcome.objects.filter(withdrawn_at__isnull=True)
         if self.task_force:
-            return standing.filter(task_force_id=self.task_force.pk)
-        return standing.filter(case__lead_agency_id=self.agency.pk)
+            standing = standing.filter(task_force_id=self.task_force.pk)
+        if self.agency:
+            standing = standing.filter(case__lead_agency_id=self.agency.pk)
+        return standing
 
     def completions(self):
         """Completed registrations of trainings held: the task force's, or the agency's
@@ -77,8 +84,11 @@ class Scope:
         )
         held = _held(Meeting.objects.filter(kind=MeetingKind.TRAINING))
         if self.task_force:
-            return done.filter(meeting__in=held.filter(task_force_id=self.task_force.pk))
-        return done.filter(meeting__in=held, user__profile__agency_id=self.agency.pk)
+            held = held.filter(task_force_id=self.task_force.pk)
+        done = done.filter(meeting__in=held)
+        if self.agency:
+            done = done.filter(user__profile__agency_id=self.agency.pk)
+        return done
 
 
 def _held(meetings):
@@ -127,9 +137,9 @@ _ORGANISATION_KIND = Coalesce(
 )
 
 
-def trainings(scope: Scope, period: Period) -> tuple[int, list[tuple[str, str, int]]]:
-    """Trainings held in the period, and (profession, organisation kind, people) of the
-    people who completed them."""
+def trainings_held(scope: Scope, period: Period) -> int:
+    """Trainings held in the period: the task force's, or those the agency's people
+    completed."""
     if scope.task_force:
         held = _held(
             Meeting.objects.filter(task_force_id=scope.task_force.pk, kind=MeetingKind.TRAINING)
@@ -143,7 +153,13 @@ def trainings(scope: Scope, period: Period) -> tuple[int, list[tuple[str, str, i
             .distinct()
             .count()
         )
-    people = list(
+    return held_count
+
+
+def people_trained(scope: Scope, period: Period) -> list[tuple[str, str, int]]:
+    """(profession, organisation kind, people) of the people who completed a training held
+    in the period."""
+    return list(
         scope.completions()
         .filter(_in(period, "meeting__starts_at"))
         .order_by()
@@ -151,7 +167,6 @@ def trainings(scope: Scope, period: Period) -> tuple[int, list[tuple[str, str, i
         .values_list("profession_value", "organisation_kind")
         .annotate(n=Count("id"))
     )
-    return held_count, people
 
 
 def meeting_participation(scope: Scope, period: Period) -> tuple[int, list[dict]]:

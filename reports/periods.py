@@ -97,6 +97,22 @@ def period_from(params, zone: str) -> Period:
     return Period(first, last, zone)
 
 
+QUARTER_ONLY = (
+    "A task force report covers one calendar quarter (from its first day to its last); "
+    "your own agency's report takes any dates."
+)
+
+
+def quarter_from(params, zone: str) -> Period:
+    """The period of a report that hides small figures: exactly one calendar quarter, the
+    current one when no dates are given. Any other range is refused, since two ranges that
+    differ by a day (or a quarter) would give a hidden figure away by difference."""
+    period = period_from(params, zone)
+    if not period.is_quarter:
+        raise ValidationError({"from": QUARTER_ONLY})
+    return period
+
+
 def previous_quarters(period: Period, count: int = SERIES_QUARTERS) -> list[Period]:
     """The ``count`` quarters that end with the quarter of the period's last day, oldest
     first."""

@@ -13,9 +13,10 @@ HIDDEN = {"value": None, "suppressed": True, "display": "fewer than 5"}
 
 
 def _client(world, who):
-    if who in ("con.admin", "oth.admin"):
+    users = {"con.admin": world.con_admin, "oth.admin": world.other_admin, "lone": world.lone}
+    if who in users:
         client = APIClient()
-        client.force_login(world.con_admin if who == "con.admin" else world.other_admin)
+        client.force_login(users[who])
         return client
     return api_client(world.personas, who)
 
@@ -24,8 +25,10 @@ def _tf_url(world, query=""):
     return f"/api/v1/task-forces/{world.personas.task_force.pk}/report/{query}"
 
 
-def test_the_coordinator_reads_the_quarter_with_small_figures_hidden(report_world):
-    response = _client(report_world, "coordinator").get(_tf_url(report_world))
+def test_a_coordinator_without_an_agency_reads_the_quarter_with_small_figures_hidden(
+    report_world,
+):
+    response = _client(report_world, "lone").get(_tf_url(report_world))
     assert response.status_code == 200, response.content
     report = response.json()
     assert report["period"] == {
@@ -72,7 +75,7 @@ def test_the_coordinator_reads_the_quarter_with_small_figures_hidden(report_worl
 
 
 def test_quarter_over_quarter_counts_each_outcome_in_its_quarter(report_world):
-    report = _client(report_world, "coordinator").get(_tf_url(report_world)).json()
+    report = _client(report_world, "lone").get(_tf_url(report_world)).json()
     labels = report["quarters"]["labels"]
     assert len(labels) == 8 and labels[-2:] == ["Q1 2026", "Q2 2026"]
     arrests = series(report, "arrests")
@@ -81,22 +84,86 @@ def test_quarter_over_quarter_counts_each_outcome_in_its_quarter(report_world):
     assert series(report, "people_trained")[-1]["value"] == 6
 
 
-def test_a_range_counts_only_what_happened_in_it(report_world):
-    report = (
-        _client(report_world, "coordinator")
-        .get(_tf_url(report_world, "?from=2026-01-01&to=2026-03-31"))
-        .json()
-    )
-    assert report["period"]["label"] == "Q1 2026"
-    assert figure(report, "justice", "arrests") == {"key": "arrests", "label": "Arrests", **HIDDEN}
-    assert figure(report, "victims_by_age", "total")["suppressed"] is True
-    assert report["meetings"]["held"] == 0
-    both = (
-        _client(report_world, "coordinator")
-        .get(_tf_url(report_world, "?from=2026-02-01&to=2026-04-30"))
-        .json()
-    )
-    assert figure(both, "justice", "arrests")["value"] == 10
+def test_a_quarter_counts_only_what_happened_in_it(report_world):
+    for query in ("?from=2026-01-01&to=2026-03-31", "?to=2026-03-31"):
+        report = _client(report_world, "lone").get(_tf_url(report_world, query)).json()
+        assert report["period"]["label"] == "Q1 2026"
+        assert figure(report, "justice", "arrests") == {
+            "key": "arrests",
+            "label": "Arrests",
+            **HIDDEN,
+        }
+        assert figure(report, "victims_by_age", "total")["suppressed"] is True
+        assert report["meetings"]["held"] == 0
+
+
+def test_the_agencys_own_report_takes_any_range(report_world):
+    agency = report_world.personas.agency("manager")
+    url = f"/api/v1/agencies/{agency.pk}/report/?from=2026-02-01&to=2026-04-30"
+    both = _client(report_world, "manager").get(url).json()
+    assert both["period"]["label"] == "2026-02-01 to 2026-04-30"
+    # MGR's 3 arrests in February and 6 in April; CON's 1 is not MGR's.
+    assert figure(both, "justice", "arrests")["value"] == 9
+
+
+NOT_ONE_QUARTER = [
+    "?from=2026-01-01&to=2026-03-30",  # Q1 minus 31 March: differencing gives the day
+    "?from=2026-01-02&to=2026-03-31",
+    "?from=2026-01-01&to=2026-06-30",  # Q1 + Q2: minus Q2 gives Q1
+    "?from=2025-10-01&to=2026-03-31",
+    "?from=2026-04-01",  # to today (20 April): part of a quarter
+    "?to=2026-03-30",
+    "?from=2026-02-01&to=2026-04-30",
+]
+
+
+@pytest.mark.parametrize("query", NOT_ONE_QUARTER)
+@pytest.mark.parametrize("who", ["lone", "coordinator", "con.admin"])
+def test_a_task_force_report_covers_exactly_one_quarter(report_world, who, query):
+    response = _client(report_world, who).get(_tf_url(report_world, query))
+    assert response.status_code == 400, response.content
+    assert "one calendar quarter" in response.content.decode()
+    assert "fewer than" not in response.content.decode()
+
+
+@pytest.mark.parametrize("query", NOT_ONE_QUARTER)
+def test_the_agencys_own_report_still_takes_those_ranges(report_world, query):
+    agency = report_world.personas.agency("manager")
+    response = _client(report_world, "manager").get(f"/api/v1/agencies/{agency.pk}/report/{query}")
+    assert response.status_code == 200, response.content
+
+
+def test_a_figure_mostly_the_viewers_own_agencys_is_hidden_when_the_rest_is_small(report_world):
+    """Task Force One's 7 arrests in Q2: MGR's case holds 6. MGR's people know the 6 from
+    their own exact report, so 7 would give away the other agencies' 1."""
+    agency = report_world.personas.agency("manager")
+    own = _client(report_world, "manager").get(f"/api/v1/agencies/{agency.pk}/report/").json()
+    assert figure(own, "justice", "arrests")["value"] == 6
+    mgr = _client(report_world, "coordinator").get(_tf_url(report_world)).json()
+    assert figure(mgr, "justice", "arrests") == {"key": "arrests", "label": "Arrests", **HIDDEN}
+    assert series(mgr, "arrests")[-1] == HIDDEN
+    # All 7 adult victims are MGR's: nothing of another agency to give away.
+    assert figure(mgr, "victims_by_age", "adult")["value"] == 7
+    # CON's admin knows CON's 1 arrest: 7 minus 1 leaves 6, not small.
+    con = _client(report_world, "con.admin").get(_tf_url(report_world)).json()
+    assert figure(con, "justice", "arrests")["value"] == 7
+    assert series(con, "arrests")[-1]["value"] == 7
+    # Without an agency, the plain rule: 7 is shown.
+    lone = _client(report_world, "lone").get(_tf_url(report_world)).json()
+    assert figure(lone, "justice", "arrests")["value"] == 7
+
+
+def test_the_viewers_share_applies_to_family_totals_and_the_series(report_world, settings):
+    """With a minimum of 2: cases opened in Q2 are MGR's 1 and CON's 1. The total 2 minus
+    MGR's own 1 gives CON's 1, so MGR's people see the total hidden; so does CON's admin."""
+    settings.CROSSROADS_REPORT_MIN_CELL = 2
+    for who in ("coordinator", "con.admin"):
+        report = _client(report_world, who).get(_tf_url(report_world)).json()
+        assert figure(report, "cases_opened", "total")["suppressed"] is True, who
+        assert series(report, "cases_opened")[-1]["suppressed"] is True, who
+    lone = _client(report_world, "lone").get(_tf_url(report_world)).json()
+    assert figure(lone, "cases_opened", "total")["value"] == 2
+    assert series(lone, "cases_opened")[-1]["value"] == 2
 
 
 @pytest.mark.parametrize("who", ["coordinator", "con.admin"])
@@ -177,7 +244,7 @@ def test_no_case_identity_appears_in_a_report(report_world):
     agency = report_world.personas.agency("manager")
     texts = [
         _client(report_world, "coordinator").get(_tf_url(report_world, q)).content.decode()
-        for q in ("", "?from=2026-01-01&to=2026-12-31")
+        for q in ("", "?from=2026-01-01&to=2026-03-31")
     ]
     texts.append(
         _client(report_world, "manager")
@@ -192,7 +259,7 @@ def test_no_case_identity_appears_in_a_report(report_world):
 
 def test_the_minimum_is_configurable(report_world, settings):
     settings.CROSSROADS_REPORT_MIN_CELL = 2
-    report = _client(report_world, "coordinator").get(_tf_url(report_world)).json()
+    report = _client(report_world, "lone").get(_tf_url(report_world)).json()
     assert figure(report, "cases_opened", "total")["value"] == 2
     assert figure(report, "justice", "convictions")["display"] == "fewer than 2"
     assert report["suppressed_display"] == "fewer than 2"

@@ -15,9 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _client(world, who):
-    if who in ("con.admin", "oth.admin"):
+    users = {"con.admin": world.con_admin, "oth.admin": world.other_admin, "lone": world.lone}
+    if who in users:
         client = Client()
-        client.force_login(world.con_admin if who == "con.admin" else world.other_admin)
+        client.force_login(users[who])
         return client
     return page_client(world.personas, who)
 
@@ -58,9 +59,13 @@ def _row_values(page: str, caption_start: str) -> dict:
 
 def test_the_tables_say_fewer_than_5_where_the_rule_hides(report_world):
     tf = report_world.personas.task_force
-    page = _client(report_world, "coordinator").get(f"/task-forces/{tf.pk}/report/").content
+    page = _client(report_world, "con.admin").get(f"/task-forces/{tf.pk}/report/").content
     rows = _row_values(page.decode(), "Referrals, arrests")
     assert rows["Arrests"] == "7"
+    # MGR's coordinator knows MGR's 6 of the 7: the other agencies' 1 would show.
+    page = _client(report_world, "coordinator").get(f"/task-forces/{tf.pk}/report/").content
+    rows = _row_values(page.decode(), "Referrals, arrests")
+    assert rows["Arrests"] == "fewer than 5"
     assert rows["Convictions"] == "fewer than 5"
     agency = report_world.personas.agency("manager")
     own = _client(report_world, "manager").get(f"/agencies/{agency.pk}/report/").content
@@ -70,7 +75,7 @@ def test_the_tables_say_fewer_than_5_where_the_rule_hides(report_world):
 
 def test_the_csv_parses_and_holds_every_figure(report_world):
     tf = report_world.personas.task_force
-    response = _client(report_world, "coordinator").get(
+    response = _client(report_world, "lone").get(
         f"/task-forces/{tf.pk}/report/csv/?from=2026-04-01&to=2026-06-30"
     )
     assert response.status_code == 200
@@ -100,12 +105,13 @@ def test_no_case_identity_appears_in_any_download_or_page(report_world):
     tf = report_world.personas.task_force
     agency = report_world.personas.agency("manager")
     outputs = []
-    for who, base in (
-        ("coordinator", f"/task-forces/{tf.pk}/report/"),
-        ("manager", f"/agencies/{agency.pk}/report/"),
+    for who, base, query in (
+        ("coordinator", f"/task-forces/{tf.pk}/report/", "?from=2026-01-01&to=2026-03-31"),
+        ("coordinator", f"/task-forces/{tf.pk}/report/", ""),
+        ("manager", f"/agencies/{agency.pk}/report/", "?from=2026-01-01&to=2026-12-31"),
     ):
         for url in _urls(base):
-            content = _client(report_world, who).get(f"{url}?from=2026-01-01&to=2026-12-31").content
+            content = _client(report_world, who).get(f"{url}{query}").content
             outputs.append(pdf_text(content) if url.endswith("pdf/") else content.decode())
     for text in outputs:
         for case in report_world.cases:
@@ -145,6 +151,33 @@ def test_a_bad_period_is_a_400_on_the_page_and_the_files(report_world):
     for url in _urls(f"/task-forces/{tf.pk}/report/"):
         response = _client(report_world, "coordinator").get(f"{url}?from=2026-05-01&to=2026-04-01")
         assert response.status_code == 400
+
+
+def test_the_task_force_page_refuses_a_range_that_is_not_one_quarter(report_world):
+    tf = report_world.personas.task_force
+    base = f"/task-forces/{tf.pk}/report/"
+    for url in _urls(base):
+        response = _client(report_world, "coordinator").get(f"{url}?from=2026-01-01&to=2026-03-30")
+        assert response.status_code == 400, url
+        text = response.content.decode()
+        assert "A task force report covers one calendar quarter" in text
+        assert "fewer than" not in text
+    page = _client(report_world, "coordinator").get(f"{base}?from=2026-04-01").content.decode()
+    assert 'role="alert"' in page
+    # The picker offers quarters, not free dates.
+    assert 'type="date"' not in page
+    assert f'href="{base}?from=2026-04-01&amp;to=2026-06-30"' in page
+    ok = _client(report_world, "coordinator").get(base).content.decode()
+    assert 'type="date"' not in ok
+    assert f'href="{base}?from=2026-01-01&amp;to=2026-03-31"' in ok  # Previous: Q1 2026
+
+
+def test_the_agency_page_keeps_free_dates(report_world):
+    agency = report_world.personas.agency("manager")
+    base = f"/agencies/{agency.pk}/report/"
+    page = _client(report_world, "manager").get(f"{base}?from=2026-01-01&to=2026-03-30")
+    assert page.status_code == 200
+    assert 'type="date"' in page.content.decode()
 
 
 def test_the_report_list_and_the_task_force_page_link_to_the_reports(report_world):

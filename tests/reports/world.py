@@ -3,7 +3,9 @@
 never count in Task Force One's report. Every case has a title found nowhere else, so that a
 test can say it appears in no report.
 
-The reports are read on 2026-04-20 in Chicago: the current quarter is Q2 2026.
+The reports are read on 2026-04-20 in Chicago: the current quarter is Q2 2026. Of Task
+Force One's 7 arrests in Q2, MGR's case holds 6 and CON's 1: what MGR's people may see of
+the task force's figure differs from what CON's admin may.
 """
 
 import datetime as dt
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 
 from cases import services
 from meetings.models import Answer, Invitation, Registration, RegistrationStatus
@@ -34,6 +37,8 @@ class ReportWorld:
     con_admin: object
     other_admin: object
     cases: list
+    # A coordinator of Task Force One with no agency: the plain small-number rule.
+    lone: object
 
 
 def _record(actor, case, kind, count, day, **groups):
@@ -48,6 +53,9 @@ def report_world(personas):
     con_admin = person(personas.agency("contributor"), is_agency_admin=True, username="con.admin")
     other_admin = person(personas.agency("other"), is_agency_admin=True, username="oth.admin")
     tf1 = personas.task_force
+    # Only a superuser signs in without an agency.
+    lone = get_user_model().objects.create_user(username="lone.coordinator", is_superuser=True)
+    tf1.coordinators.add(lone)
     with time_machine.travel(chicago(2026, 2, 10, 10), tick=False):
         q1 = CaseFactory(actor=manager, task_force=tf1, title=TITLES[0])
         _record(manager, q1, "arrests", 3, dt.date(2026, 2, 10))
@@ -113,7 +121,7 @@ def report_world(personas):
         response=Answer.ACCEPTED
     )
     with time_machine.travel(READ_AT, tick=False):
-        yield ReportWorld(personas, con_admin, other_admin, [q1, q2, labor, elsewhere])
+        yield ReportWorld(personas, con_admin, other_admin, [q1, q2, labor, elsewhere], lone)
 
 
 def figure(report: dict, section: str, key: str) -> dict:
