@@ -25,6 +25,11 @@ class OutcomeForm(forms.Form):
         choices=[("", "—"), *Statute.choices], required=False, label="Charges: statutes"
     )
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: it shares the case page with other forms that have fields of its names.
+        kwargs.setdefault("auto_id", "outcome_%s")
+        super().__init__(*args, **kwargs)
+
 
 class WithdrawOutcomeForm(forms.Form):
     reason = LimitedText(

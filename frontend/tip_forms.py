@@ -14,6 +14,11 @@ class IdentifierForm(forms.Form):
     kind = forms.ChoiceField(label="Kind", choices=IdentifierKind.choices)
     value = forms.CharField(label="Identifier", help_text=IDENTIFIER_HELP)
 
+    def __init__(self, *args, **kwargs):
+        # Its own ids: it shares the case page with other forms that have fields of its names.
+        kwargs.setdefault("auto_id", "identifier_%s")
+        super().__init__(*args, **kwargs)
+
 
 class OptOutForm(forms.Form):
     reason = forms.CharField(
@@ -21,6 +26,11 @@ class OptOutForm(forms.Form):
         help_text="Recorded in the audit trail. No other agency learns of matches either way.",
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, **kwargs):
+        # Its own ids: it shares the case page with other forms that have fields of its names.
+        kwargs.setdefault("auto_id", "opt_out_%s")
+        super().__init__(*args, **kwargs)
 
 
 class _TipText(forms.Form):

@@ -89,6 +89,8 @@ class FileUploadForm(RestrictionMixin):
     field_order = ["file", "visibility", "restricted_to"]
 
     def __init__(self, *args, agencies, **kwargs):
+        # Its own ids: the case page also holds the note form, with fields of the same names.
+        kwargs.setdefault("auto_id", "file_%s")
         super().__init__(*args, **kwargs)
         self.fields["restricted_to"].queryset = agencies
 

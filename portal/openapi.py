@@ -91,5 +91,6 @@ OPENAPI = {
         "TipSourceEnum": "tips.models.TipSource",
         "TipStatusEnum": "tips.models.TipStatus",
         "TaskStatusEnum": "cases.models.TaskStatus",
+        "OutcomeKindEnum": "cases.models.OutcomeKind",
     },
 }

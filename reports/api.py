@@ -32,14 +32,14 @@ class SectionSerializer(serializers.Serializer):
     total = FigureSerializer(allow_null=True)
 
 
-class AgencyRefSerializer(serializers.Serializer):
+class ReportAgencySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     short_name = serializers.CharField()
     name = serializers.CharField()
 
 
 class ParticipationSerializer(serializers.Serializer):
-    agency = AgencyRefSerializer()
+    agency = ReportAgencySerializer()
     invited = serializers.IntegerField(help_text="Meetings held that the agency was invited to.")
     attended = serializers.IntegerField(help_text="Of those, the ones it accepted.")
 

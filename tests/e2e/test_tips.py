@@ -71,8 +71,8 @@ def test_a_public_tip_becomes_a_case_and_both_agencies_are_told_blindly(server, 
     jpd_number = jpd.text_content(".case-number").strip()
     assert TIP_TEXT in jpd.text_content("#notes")
 
-    jpd.select_option("#id_kind", "phone")
-    jpd.fill("#id_value", SHARED_PHONE)
+    jpd.select_option("#identifier_kind", "phone")
+    jpd.fill("#identifier_value", SHARED_PHONE)
     jpd.click("button:has-text('Add identifier')")
     jpd.wait_for_selector("#identifiers li.notice")
     shot(jpd, "tips-jpd-case-with-notice")

@@ -318,3 +318,23 @@ def test_a_share_that_needs_correcting_comes_back_on_its_own_page(personas, shar
     assert response.status_code == 200
     assert "Purposes are limited to 500 characters; this one has 501." in response.content.decode()
     assert_unchanged(before)
+
+
+class _Ids(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.ids = []
+
+    def handle_starttag(self, tag, attrs):
+        self.ids += [value for name, value in attrs if name == "id"]
+
+
+def test_every_element_id_on_the_case_page_is_unique(personas, shared_case):
+    # The case page holds many forms (notes, files, outcomes, identifiers, shares, status):
+    # a label must point at its own field, and a screen reader must not land in another form.
+    response = page_client(personas, "manager").get(f"/cases/{shared_case.pk}/")
+    assert response.status_code == 200
+    parser = _Ids()
+    parser.feed(response.content.decode())
+    duplicates = {i for i in parser.ids if parser.ids.count(i) > 1}
+    assert parser.ids and not duplicates
