@@ -184,6 +184,9 @@ def task_edit(request, pk: int):
         assignable=form.fields["assigned_agency"].queryset,
         people=form.fields["assignee"].queryset,
     )
+    if not work_access.can_change_task_audience(request.user, task):
+        # Who may read the task is its creating agency's to decide: others are not offered it.
+        del form.fields["visibility"], form.fields["restricted_to"]
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         version = data.pop("version")
