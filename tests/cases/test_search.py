@@ -131,5 +131,14 @@ def test_the_search_page_shows_marked_hits(personas, content, case_notes):
     )
 
 
+def test_every_page_has_the_search_box_which_keeps_the_words_on_the_search_page(personas):
+    client = page_client(personas, "viewer")
+    [box] = elements(client.get("/").content, "form", cls="topsearch")
+    assert box.attrs["action"] == "/search/" and box.attrs["method"] == "get"
+    searched = client.get("/search/", {"q": "motel <b>"}).content
+    [field] = [e for e in elements(searched, "input") if e.attrs.get("name") == "q"][:1]
+    assert field.attrs["value"] == "motel <b>"  # escaped in the page, read back as typed
+
+
 def test_the_selector_knows_both_backends():
     assert search.highlighted("a \x02b\x03 <c>") == "a <mark>b</mark> &lt;c&gt;"
