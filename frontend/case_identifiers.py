@@ -1,6 +1,7 @@
 """A case's identifiers and deconfliction notices on its page: what the page shows, and
-the forms that add or remove an identifier (contributing agencies) and mark the case "do
-not deconflict" (managing agencies). Through ``tips.access`` and ``tips.services``."""
+the forms that add or remove an identifier (contributing agencies; on a tip, its
+coordinators and assigned agency) and mark the case "do not deconflict" (managing
+agencies). Through ``tips.access`` and ``tips.services``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,7 +14,7 @@ from cases.models import AccessLevel
 from frontend.tip_forms import IdentifierForm, OptOutForm
 from frontend.tips import too_many
 from tips import access, limits, services
-from tips.models import DeconflictionOptOut
+from tips import selectors as tip_selectors
 from tips.services.deconfliction import notice_payloads
 
 
@@ -28,7 +29,7 @@ def case_context(user, case, level) -> dict:
         ),
         "can_edit_identifiers": can_edit,
         "can_opt_out": can_opt_out,
-        "opt_out": DeconflictionOptOut.objects.filter(case=case).first() if can_opt_out else None,
+        "opt_out": tip_selectors.case_opt_out(case) if can_opt_out else None,
     }
     if can_edit:
         context["identifier_form"] = IdentifierForm()
@@ -58,6 +59,25 @@ def identifier_add(request, pk: int):
     else:
         messages.success(request, f"{identifier.get_kind_display()} {identifier.value} added.")
     return redirect(f"{case.get_absolute_url()}#identifiers")
+
+
+@login_required
+@require_POST
+def tip_identifier_add(request, pk: int):
+    tip = access.tip_for(request.user, pk)
+    form = IdentifierForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose the kind and type the identifier.")
+        return redirect(f"{tip.get_absolute_url()}#identifiers")
+    try:
+        identifier = services.tip_identifier_add(actor=request.user, tip=tip, **form.cleaned_data)
+    except limits.RateLimited as exc:
+        return too_many(request, exc.wait, tip.get_absolute_url())
+    except ValidationError as error:
+        messages.error(request, _errors(error))
+    else:
+        messages.success(request, f"{identifier.get_kind_display()} {identifier.value} added.")
+    return redirect(f"{tip.get_absolute_url()}#identifiers")
 
 
 @login_required

@@ -13,7 +13,14 @@ from django.views.decorators.http import require_POST
 from agencies.models import Agency, TaskForceMembership
 from cases import access as case_access
 from frontend.forms import apply_service_errors
-from frontend.tip_forms import AssignForm, CloseTipForm, DuplicateForm, TipCaseForm, TipRecordForm
+from frontend.tip_forms import (
+    AssignForm,
+    CloseTipForm,
+    DuplicateForm,
+    IdentifierForm,
+    TipCaseForm,
+    TipRecordForm,
+)
 from tips import access, limits, selectors, services
 from tips.models import TipStatus
 from tips.services.deconfliction import notice_payloads
@@ -105,6 +112,8 @@ def _tip_page(request, tip, *, forms=None, status=200):
             duplicate_form=DuplicateForm(tips=others.exclude(pk=tip.pk)),
             close_form=CloseTipForm(),
         )
+    if access.can_add_tip_identifiers(request.user, tip):
+        context["identifier_form"] = IdentifierForm()
     if context["can_open_case"]:
         context["case_form"] = TipCaseForm(initial={"title": f"Tip {tip.pk}: {tip.where}"[:200]})
     context.update(forms or {})

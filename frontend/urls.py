@@ -227,6 +227,11 @@ urlpatterns = [
     path("tips/<int:pk>/triage/", tips.tip_triage, name="tip-triage"),
     path("tips/<int:pk>/case/", tips.tip_open_case, name="tip-open-case"),
     path(
+        "tips/<int:pk>/identifiers/",
+        case_identifiers.tip_identifier_add,
+        name="tip-identifier-add",
+    ),
+    path(
         "cases/<int:pk>/identifiers/",
         case_identifiers.identifier_add,
         name="case-identifier-add",

@@ -111,6 +111,21 @@ def can_open_case(user, tip: Tip) -> bool:
     )
 
 
+def can_add_tip_identifiers(user, tip: Tip) -> bool:
+    """While a tip is open, its coordinators and the agency it is assigned to (anyone of it
+    but observers) attach what they learn about it; they are matched like a case's."""
+    if tip.status not in (TipStatus.NEW, TipStatus.ASSIGNED):
+        return False
+    if is_coordinator(user, tip.task_force_id):
+        return True
+    agency = acting_agency(user)
+    return (
+        agency is not None
+        and tip.assigned_agency_id == agency.pk
+        and user.profile.role != AgencyRole.OBSERVER
+    )
+
+
 def recordable_task_forces(user) -> QuerySet[TaskForce]:
     """Task forces the caller may record a tip for: those they coordinate, and those
     their agency belongs to if they are its liaison or work for a partner agency."""

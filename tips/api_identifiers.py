@@ -1,4 +1,5 @@
-"""Identifiers of a case and the deconfliction notices addressed to the caller's agency."""
+"""Identifiers of a case or a tip, the deconfliction notices addressed to the caller's
+agency, and a case's "do not deconflict" mark."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
@@ -11,8 +12,8 @@ from agencies.api import AgencyRefSerializer
 from cases import access as case_access
 from cases.api.common import valid
 from cases.models import AccessLevel
-from tips import access, limits, services
-from tips.models import IDENTIFIER_MAX_LENGTH, IdentifierKind
+from tips import access, limits, selectors, services
+from tips.models import IDENTIFIER_MAX_LENGTH, REASON_MAX_LENGTH, IdentifierKind
 from tips.services.deconfliction import notice_payload, notice_payloads
 
 
@@ -90,6 +91,62 @@ class CaseIdentifiersView(IdempotentPosts, APIView):
         except limits.RateLimited as exc:
             raise throttled(exc) from exc
         return Response(IdentifierSerializer(identifier).data, status=status.HTTP_201_CREATED)
+
+
+class TipIdentifiersView(IdempotentPosts, APIView):
+    """The identifiers of a tip (those who see it); attaching one while the tip is open (its
+    coordinators and assigned agency), matched and rate-limited like a case's."""
+
+    pagination_class = None
+
+    @extend_schema(responses=IdentifierSerializer(many=True))
+    def get(self, request, pk):
+        tip = access.tip_for(request.user, pk)
+        rows = tip.identifiers.select_related("added_agency").order_by("pk")
+        return Response(IdentifierSerializer(rows, many=True).data)
+
+    @extend_schema(
+        request=IdentifierCreateSerializer, responses={201: IdentifierSerializer, 429: None}
+    )
+    def post(self, request, pk):
+        tip = access.tip_for(request.user, pk)
+        data = valid(IdentifierCreateSerializer, request.data)
+        try:
+            identifier = services.tip_identifier_add(actor=request.user, tip=tip, **data)
+        except limits.RateLimited as exc:
+            raise throttled(exc) from exc
+        return Response(IdentifierSerializer(identifier).data, status=status.HTTP_201_CREATED)
+
+
+class OptOutSerializer(serializers.Serializer):
+    reason = TextField(max_length=REASON_MAX_LENGTH, help_text="Why; kept in the audit trail.")
+    set_at = serializers.DateTimeField(read_only=True)
+
+
+class CaseOptOutView(IdempotentPosts, APIView):
+    """A case's "do not deconflict" mark, for the agencies that manage the case: while it is
+    set, the case's identifiers match nothing and nothing matches them."""
+
+    @extend_schema(responses={200: OptOutSerializer, 404: None})
+    def get(self, request, pk):
+        case, _ = case_access.case_for(request.user, pk, need=AccessLevel.MANAGE)
+        opt_out = selectors.case_opt_out(case)
+        if opt_out is None:
+            raise exceptions.NotFound("This case is deconflicted.")
+        return Response(OptOutSerializer(opt_out).data)
+
+    @extend_schema(request=OptOutSerializer, responses={201: OptOutSerializer})
+    def post(self, request, pk):
+        case, _ = case_access.case_for(request.user, pk, need=AccessLevel.MANAGE)
+        data = valid(OptOutSerializer, request.data)
+        opt_out = services.case_opt_out(actor=request.user, case=case, reason=data["reason"])
+        return Response(OptOutSerializer(opt_out).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, pk):
+        case, _ = case_access.case_for(request.user, pk, need=AccessLevel.MANAGE)
+        services.case_opt_in(actor=request.user, case=case)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class IdentifierView(APIView):

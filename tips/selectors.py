@@ -4,7 +4,7 @@ from django.db.models import QuerySet
 
 from activity.services import audit_read
 from tips import access
-from tips.models import Tip, TipStatus
+from tips.models import DeconflictionOptOut, Tip, TipStatus
 
 OPEN_STATUSES = (TipStatus.NEW, TipStatus.ASSIGNED)
 
@@ -39,3 +39,8 @@ def tips_assigned(user) -> QuerySet[Tip]:
 
 def tip_record_read(*, actor, tip: Tip) -> None:
     audit_read(actor=actor, action="tip.read", target=tip)
+
+
+def case_opt_out(case) -> DeconflictionOptOut | None:
+    """The "do not deconflict" mark of a case whose managing agency asks (checked first)."""
+    return DeconflictionOptOut.objects.filter(case=case).select_related("set_by").first()

@@ -172,6 +172,7 @@ NOT_PAGES = {
     "case-identifier-add",
     "case-deconfliction-page",
     "identifier-remove",
+    "tip-identifier-add",
     # Answers a file (an attachment): tests/frontend/test_case_work_pages.py.
     "file-download",
     # Forms post to these: tests/cases/test_tags.py.

@@ -9,6 +9,7 @@ from tips.services.identifiers import (  # noqa: F401
     case_opt_out,
     identifier_add,
     identifier_remove,
+    tip_identifier_add,
 )
 from tips.services.tips import (  # noqa: F401
     tip_assign,

@@ -62,6 +62,20 @@ def identifier_add(*, actor, kind: str, value: str, case: Case) -> Identifier:
 
 
 @transaction.atomic
+def tip_identifier_add(*, actor, kind: str, value: str, tip: Tip) -> Identifier:
+    """Attach an identifier to an open tip (its coordinators and assigned agency), then
+    match it as a case's would be. Rate-limited like a case's."""
+    if not access.can_add_tip_identifiers(actor, tip):
+        raise PermissionDenied(
+            "Only the task force's coordinators and the agency the tip is assigned to add "
+            "identifiers, while the tip is open."
+        )
+    clean_identifier(kind, value)
+    limits.take(actor)
+    return attach(actor=actor, kind=kind, value=value, tip=tip)
+
+
+@transaction.atomic
 def identifier_remove(*, actor, identifier: Identifier) -> None:
     """Remove an identifier from its case (contributing agencies) or tip (those who see
     it). Notices already given stay: the match was real when it was made."""
