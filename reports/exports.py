@@ -95,8 +95,9 @@ def report_pdf(report: dict) -> bytes:
     else:
         text(
             f'Figures below {report["min_cell"]} are shown as "{report["suppressed_display"]}" '
-            "so that a small number cannot point at a person. No case, title or name appears "
-            "in this report.",
+            "so that a small number cannot point at a person, and so are figures whose part "
+            f"beyond the reader's own agency is below {report['min_cell']}. No case, title or "
+            "name appears in this report.",
             9,
             color=GREY,
         )
