@@ -3,7 +3,7 @@ ranked, with the matching words marked. One selector, two backends:
 
 - PostgreSQL: its full-text search (``SearchVector``, ``SearchQuery``, ``SearchRank``,
   ``SearchHeadline``) over each kind's visible queryset;
-- SQLite: the FTS5 index ``cases_search`` (migration 0005, kept in step by triggers),
+- SQLite: the FTS5 index ``cases_search`` (migration 0008, kept in step by triggers),
   joined in the same query to the ids the policy lets the caller see.
 
 Either way the access policy is part of the query itself (``cases.access`` and
@@ -31,7 +31,7 @@ LIMIT = 50
 # rest is escaped.
 START, STOP = "\x02", "\x03"
 WORDS = re.compile(r"\w+", re.UNICODE)
-# The code of each kind in the SQLite index's rowids (migration 0005).
+# The code of each kind in the SQLite index's rowids (migration 0008).
 KIND_CODES = {"case": 0, "note": 1, "task": 2, "file": 3}
 
 
