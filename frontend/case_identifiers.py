@@ -3,9 +3,12 @@ the forms that add or remove an identifier (contributing agencies; on a tip, its
 coordinators and assigned agency) and mark the case "do not deconflict" (managing
 agencies). Through ``tips.access`` and ``tips.services``."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -42,42 +45,37 @@ def _errors(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-@login_required
-@require_POST
-def identifier_add(request, pk: int):
-    case, _ = case_access.case_for(request.user, pk, need=AccessLevel.CONTRIBUTE)
+def _attach(request, subject, add) -> HttpResponse:
+    """Attach the posted identifier to a case or tip with ``add(**fields)``, and go back to
+    the subject's identifiers with what happened."""
+    back = subject.get_absolute_url()
     form = IdentifierForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose the kind and type the identifier.")
-        return redirect(f"{case.get_absolute_url()}#identifiers")
+        return redirect(f"{back}#identifiers")
     try:
-        identifier = services.identifier_add(actor=request.user, case=case, **form.cleaned_data)
+        identifier = add(**form.cleaned_data)
     except limits.RateLimited as exc:
-        return too_many(request, exc.wait, case.get_absolute_url())
+        return too_many(request, exc.wait, back)
     except ValidationError as error:
         messages.error(request, _errors(error))
     else:
         messages.success(request, f"{identifier.get_kind_display()} {identifier.value} added.")
-    return redirect(f"{case.get_absolute_url()}#identifiers")
+    return redirect(f"{back}#identifiers")
+
+
+@login_required
+@require_POST
+def identifier_add(request, pk: int):
+    case, _ = case_access.case_for(request.user, pk, need=AccessLevel.CONTRIBUTE)
+    return _attach(request, case, partial(services.identifier_add, actor=request.user, case=case))
 
 
 @login_required
 @require_POST
 def tip_identifier_add(request, pk: int):
     tip = access.tip_for(request.user, pk)
-    form = IdentifierForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Choose the kind and type the identifier.")
-        return redirect(f"{tip.get_absolute_url()}#identifiers")
-    try:
-        identifier = services.tip_identifier_add(actor=request.user, tip=tip, **form.cleaned_data)
-    except limits.RateLimited as exc:
-        return too_many(request, exc.wait, tip.get_absolute_url())
-    except ValidationError as error:
-        messages.error(request, _errors(error))
-    else:
-        messages.success(request, f"{identifier.get_kind_display()} {identifier.value} added.")
-    return redirect(f"{tip.get_absolute_url()}#identifiers")
+    return _attach(request, tip, partial(services.tip_identifier_add, actor=request.user, tip=tip))
 
 
 @login_required
